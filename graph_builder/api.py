@@ -1,0 +1,116 @@
+"""The public Python API: open the built graph, ask named questions or raw SPARQL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from .errors import QueryError
+from .paths import built_dataset
+from .registry import NamedQuery, catalogue, get_query, prepare
+from .results import Result
+from .store import DEFAULT_ENGINE, Engine, open_engine
+
+_RESOLVE = """
+PREFIX sco: <https://w3id.org/sco-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity WHERE {
+  VALUES (?needle ?class) { (%s %s) }
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name } UNION { ?entity skos:notation ?name }
+  FILTER(LCASE(STR(?name)) = ?needle)
+  FILTER(!BOUND(?class) || EXISTS { ?entity a ?class })
+  FILTER(isIRI(?entity))
+}
+ORDER BY ?entity
+"""
+
+_BY_QID = """
+PREFIX sco: <https://w3id.org/sco-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity WHERE {
+  VALUES (?qid ?class) { (%s %s) }
+  ?entity skos:exactMatch ?qid .
+  FILTER(!BOUND(?class) || EXISTS { ?entity a ?class })
+}
+ORDER BY ?entity
+"""
+
+_STATE = URIRef("https://w3id.org/sco-kg/ontology#State")
+
+
+class KnowledgeGraph:
+    """The SCO knowledge graph loaded into an embedded engine.
+
+    >>> kg = KnowledgeGraph.open()
+    >>> [r.stateLabel for r in kg.query("members", date="2001-06-15").records()][:3]
+    ['China', 'Kazakhstan', 'Kyrgyzstan']
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE) -> "KnowledgeGraph":
+        """Load a built TriG file (default: the build folder's, built first if missing)."""
+        if path is None:
+            path = built_dataset()
+            if not path.exists():
+                from .build import build
+
+                build(out_dir=path.parent)
+        path = Path(path)
+        if not path.exists():
+            raise QueryError(f"{path}: no built graph there; run 'sco-kg build' first")
+        return cls(open_engine(path, engine))
+
+    def sparql(self, text: str) -> Result:
+        """Run raw SPARQL (SELECT, ASK, CONSTRUCT or DESCRIBE).
+
+        >>> KnowledgeGraph.open().sparql("ASK { ?s a <https://w3id.org/sco-kg/ontology#State> }").boolean
+        True
+        """
+        return self.engine.run(text)
+
+    def query(self, name: str, **params: Any) -> Result:
+        """Run a named query from the catalogue with keyword parameters.
+
+        >>> rows = KnowledgeGraph.open().query("state_history", state="India").records()
+        >>> [(r.role, str(r.start)) for r in rows][:2]
+        [('observer', '2005-07-05'), ('member', '2017-06-09')]
+        """
+        return self.engine.run(self.prepare(name, params))
+
+    def prepare(self, name: str, params: dict[str, Any]) -> str:
+        """The named query's text with the parameters bound, ready for any SPARQL engine."""
+        return prepare(get_query(name), params, self.resolve)
+
+    def resolve(self, kind: str, text: str) -> URIRef:
+        """An entity from an ISO alpha-3 code, a Wikidata QID or a label (any language).
+
+        >>> str(KnowledgeGraph.open().resolve("state", "Q668"))
+        'https://w3id.org/sco-kg/id/state/IND'
+        """
+        klass = _STATE.n3() if kind == "state" else "UNDEF"
+        if re.match(r"^Q[1-9]\d*$", text):
+            query = _BY_QID % (URIRef(f"http://www.wikidata.org/entity/{text}").n3(), klass)
+        else:
+            query = _RESOLVE % (Literal(text.lower()).n3(), klass)
+        found = [row[0] for row in self.engine.run(query)]
+        if not found:
+            raise QueryError(f"no {kind} matches '{text}'; give an ISO alpha-3 code (IND), a Wikidata QID (Q668) or an English label (India)")
+        if len(found) > 1:
+            raise QueryError(f"'{text}' is ambiguous: it matches {', '.join(str(f) for f in found[:5])}; use an ISO code or a QID")
+        return found[0]  # type: ignore[return-value]
+
+
+def list_queries() -> list[NamedQuery]:
+    """The catalogue, sorted by name.
+
+    >>> "members" in [q.name for q in list_queries()]
+    True
+    """
+    return sorted(catalogue().values(), key=lambda q: q.name)

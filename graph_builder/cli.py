@@ -1,0 +1,176 @@
+"""The ``sco-kg`` command: one verb per pipeline stage, each a thin wrapper over the API.
+
+A user's mistake ends in one line on stderr and exit status 1 (2 for bad usage); never a
+traceback. Heavy modules are imported inside the verbs that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import ScoKgError
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ScoKgError(f"--param '{pair}' must look like key=value")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202 - the API type is imported lazily
+    from .api import KnowledgeGraph
+
+    return KnowledgeGraph.open(args.graph, engine=args.engine)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    result = build(args.sources or None, Path(args.out) if args.out else None, validate=not args.no_validate)
+    m = result.manifest
+    print(f"built {m['triples']} triples in {len(m['graphs'])} named graphs -> {result.out_dir}/")
+    _print_summary(m["classes"])
+    return 0
+
+
+def _print_summary(classes: dict[str, int]) -> None:
+    wanted = [
+        ("states", "https://w3id.org/sco-kg/ontology#State"),
+        ("status memberships", "https://w3id.org/sco-kg/ontology#StatusMembership"),
+        ("office tenures", "https://w3id.org/sco-kg/ontology#Tenure"),
+        ("chairmanships", "https://w3id.org/sco-kg/ontology#Chairmanship"),
+        ("Shanghai Five meetings", "https://w3id.org/sco-kg/ontology#ShanghaiFiveMeeting"),
+        ("SCO summits", "https://w3id.org/sco-kg/ontology#HeadsOfStateSummit"),
+        ("persons", "http://schema.org/Person"),
+        ("cities", "http://schema.org/City"),
+        ("sources", "http://purl.org/dc/terms/BibliographicResource"),
+    ]
+    decisions = sum(n for c, n in classes.items() if c.endswith(("Decision", "MemorandumSigning")))
+    documents = sum(n for c, n in classes.items() if c.rsplit("#", 1)[-1] in
+                    ("Charter", "Declaration", "Treaty", "Convention", "Agreement", "Statement", "Strategy", "Regulation", "Memorandum"))
+    parts = [f"{classes.get(iri, 0)} {name}" for name, iri in wanted]
+    parts += [f"{decisions} decisions", f"{documents} documents"]
+    print("holds: " + ", ".join(parts))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_dataset, validate_file
+
+    if args.file:
+        path = Path(args.file)
+        if not path.exists():
+            raise ScoKgError(f"{path}: no such file")
+        violations = validate_file(path)
+    else:
+        from .build import build_dataset
+        from .load import load_sources
+
+        violations = validate_dataset(build_dataset(load_sources(args.sources or None)))
+    for line in violations:
+        print(line)
+    if violations:
+        print(f"{len(violations)} violation(s)", file=sys.stderr)
+        return 1
+    print("valid: all SHACL shapes and integrity checks pass")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .api import list_queries
+
+    if args.list or not args.name:
+        for q in list_queries():
+            params = ", ".join(
+                f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "") + ("!" if p.required else "")
+                for p in q.params
+            )
+            print(f"{q.name:<24} {q.summary}" + (f"\n{'':<24}   params: {params}" if params else ""))
+        return 0
+    result = _open(args).query(args.name, **_params(args.param))
+    sys.stdout.write(result.serialize(args.format))
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    if args.file:
+        path = Path(args.file)
+        if not path.exists():
+            raise ScoKgError(f"{path}: no such file")
+        text = path.read_text(encoding="utf-8")
+    elif args.query == "-":
+        text = sys.stdin.read()
+    elif args.query:
+        text = args.query
+    else:
+        raise ScoKgError("give a query as an argument, '-' for standard input, or --file F")
+    result = _open(args).sparql(text)
+    fmt = args.format
+    if result.graph is not None:
+        fmt = "json" if fmt in ("json", "jsonld") else "table"
+    sys.stdout.write(result.serialize(fmt))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per pipeline stage."""
+    p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the graph from the curated sources (validates first)")
+    b.add_argument("--sources", nargs="*", help="source files or folders (default: the package's sources)")
+    b.add_argument("--out", help="output folder (default: ./build or $SCO_KG_BUILD_DIR)")
+    b.add_argument("--no-validate", action="store_true", help="skip SHACL and integrity checks")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="run the SHACL shapes and integrity checks")
+    v.add_argument("--sources", nargs="*", help="validate a build of these sources")
+    v.add_argument("--file", help="validate this TriG/Turtle/N-Quads file instead")
+    v.set_defaults(func=cmd_validate)
+
+    def engine_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+        sp.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
+        sp.add_argument("--format", default="table", choices=FORMATS + ("jsonld", "turtle"), help="output format")
+
+    q = sub.add_parser("query", help="run a named query from the catalogue")
+    q.add_argument("name", nargs="?", help="query name (see --list)")
+    q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE", help="a parameter; repeatable")
+    q.add_argument("--list", action="store_true", help="list the catalogue")
+    engine_options(q)
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("sparql", help="run raw SPARQL")
+    s.add_argument("query", nargs="?", help="the query text, or '-' to read standard input")
+    s.add_argument("--file", help="read the query from a file")
+    engine_options(s)
+    s.set_defaults(func=cmd_sparql)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sco-kg`` console script."""
+    args = parser().parse_args(argv)
+    if getattr(args, "format", None) in ("jsonld", "turtle") and args.command == "query":
+        args.format = "json" if args.format == "jsonld" else "table"
+    try:
+        return args.func(args)
+    except ScoKgError as exc:
+        print(f"sco-kg: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

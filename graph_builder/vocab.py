@@ -1,0 +1,175 @@
+"""Namespaces, the closed ``SCO`` term list and the controlled values, each defined once.
+
+``SCO`` fails on a misspelt term; a test keeps it equal to the terms ``ontology/sco.ttl``
+defines. ``schema:`` is ``http://schema.org/``, as Wikidata uses it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/sco-kg/"
+ID = Namespace(BASE + "id/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+SCHEMA = Namespace("http://schema.org/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+
+class SCO(DefinedNamespace):
+    """The project's own terms (``https://w3id.org/sco-kg/ontology#``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    State: URIRef
+    StatusMembership: URIRef
+    Tenure: URIRef
+    Chairmanship: URIRef
+    Summit: URIRef
+    ShanghaiFiveMeeting: URIRef
+    HeadsOfStateSummit: URIRef
+    Decision: URIRef
+    AdmissionDecision: URIRef
+    StatusGrantDecision: URIRef
+    AccessionStartDecision: URIRef
+    MemorandumSigning: URIRef
+    ReformDecision: URIRef
+    Document: URIRef
+    Charter: URIRef
+    Declaration: URIRef
+    Treaty: URIRef
+    Convention: URIRef
+    Agreement: URIRef
+    Statement: URIRef
+    Strategy: URIRef
+    Regulation: URIRef
+    Memorandum: URIRef
+    DocumentSigning: URIRef
+    Interview: URIRef
+    Role: URIRef
+    Principle: URIRef
+    Idea: URIRef
+    # properties
+    isoAlpha2: URIRef
+    isoAlpha3: URIRef
+    host: URIRef
+    ordinal: URIRef
+    concernsState: URIRef
+    grantsRole: URIRef
+    adopts: URIRef
+    grantedBy: URIRef
+    endedBy: URIRef
+    memorandumDate: URIRef
+    post: URIRef
+    seat: URIRef
+    signedOn: URIRef
+    inForceFrom: URIRef
+    signingOf: URIRef
+    setOutIn: URIRef
+    interviewee: URIRef
+    interviewer: URIRef
+    quote: URIRef
+
+
+PREFIXES: dict[str, Namespace] = {
+    "sco": SCO._NS,
+    "scoid": ID,
+    "org": ORG,
+    "time": TIME,
+    "prov": PROV,
+    "skos": SKOS,
+    "schema": SCHEMA,
+    "dcterms": DCTERMS,
+    "wd": WD,
+}
+
+
+class Role(str, Enum):
+    """A state's status in the organisation; the value is the key queries take and return."""
+
+    MEMBER = "member"
+    OBSERVER = "observer"
+    DIALOGUE_PARTNER = "dialogue_partner"
+    PARTNER = "partner"
+
+
+class Office(str, Enum):
+    """Offices a person holds; the value is the key queries take."""
+
+    SECRETARY_GENERAL = "secretary_general"
+    RATS_DIRECTOR = "rats_director"
+
+
+class DecisionKind(str, Enum):
+    """Kinds of decision, each an ontology class."""
+
+    ADMISSION = "admission"
+    STATUS_GRANT = "status_grant"
+    ACCESSION_START = "accession_start"
+    MEMORANDUM = "memorandum"
+    REFORM = "reform"
+
+
+class DocumentKind(str, Enum):
+    """Kinds of document, each an ontology class."""
+
+    CHARTER = "charter"
+    DECLARATION = "declaration"
+    TREATY = "treaty"
+    CONVENTION = "convention"
+    AGREEMENT = "agreement"
+    STATEMENT = "statement"
+    STRATEGY = "strategy"
+    REGULATION = "regulation"
+    MEMORANDUM = "memorandum"
+
+
+class OrgKind(str, Enum):
+    """An organisation proper or one of its bodies."""
+
+    ORGANISATION = "organisation"
+    BODY = "body"
+
+
+class SummitSeries(str, Enum):
+    """Shanghai Five meetings or SCO Council of Heads of State meetings."""
+
+    SCO = "sco"
+    SHANGHAI_FIVE = "shanghai-five"
+
+
+class Scheme(str, Enum):
+    """Concept schemes for principles (set out in documents) and ideas (named by speakers)."""
+
+    PRINCIPLES = "principles"
+    IDEAS = "ideas"
+
+
+DECISION_CLASS: dict[DecisionKind, URIRef] = {
+    DecisionKind.ADMISSION: SCO.AdmissionDecision,
+    DecisionKind.STATUS_GRANT: SCO.StatusGrantDecision,
+    DecisionKind.ACCESSION_START: SCO.AccessionStartDecision,
+    DecisionKind.MEMORANDUM: SCO.MemorandumSigning,
+    DecisionKind.REFORM: SCO.ReformDecision,
+}
+
+DOCUMENT_CLASS: dict[DocumentKind, URIRef] = {
+    kind: SCO[kind.value.capitalize()] for kind in DocumentKind
+}
+
+SUMMIT_CLASS: dict[SummitSeries, URIRef] = {
+    SummitSeries.SCO: SCO.HeadsOfStateSummit,
+    SummitSeries.SHANGHAI_FIVE: SCO.ShanghaiFiveMeeting,
+}
+
+LANGUAGES = ("en", "zh", "ru")
