@@ -20,15 +20,37 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import iris
+from .keys import Office, OrgKind, Role, Scheme
 from .load import Sources, load_sources
 from .paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
 from .records import (
-    Article, Chair, ChangeEvent, Decision, Document, Membership, Organisation, Person, Place,
-    Principle, Source, State, Summit, Tenure,
+    Article,
+    Chair,
+    ChangeEvent,
+    Decision,
+    Document,
+    Membership,
+    Organisation,
+    Person,
+    Place,
+    Principle,
+    Source,
+    State,
+    Summit,
+    Tenure,
 )
 from .vocab import (
-    DCTERMS, DECISION_CLASS, DOCUMENT_CLASS, ORG, PREFIXES, PROV, SCHEMA, SCO, SKOS, SUMMIT_CLASS,
-    TIME, OrgKind, Role, Scheme, Office,
+    DCTERMS,
+    DECISION_CLASS,
+    DOCUMENT_CLASS,
+    ORG,
+    PREFIXES,
+    PROV,
+    SCHEMA,
+    SCO,
+    SKOS,
+    SUMMIT_CLASS,
+    TIME,
 )
 
 
@@ -319,9 +341,7 @@ def build_dataset(sources: Sources | None = None) -> Dataset:
     True
     """
     sources = sources if sources is not None else load_sources()
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
+    ds = _bound(Dataset())
     ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
     for section, emit in _EMITTERS.items():
         for key, record in sources[section].items():
@@ -368,22 +388,44 @@ def _ntriples_sorted(ds: Dataset) -> str:
     return "\n".join(sorted(lines)) + "\n"
 
 
+def _bound(graph: Graph) -> Graph:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
+def _trig_sorted(ds: Dataset) -> str:
+    """TriG with graphs in IRI order, each body written by rdflib's (sorted) Turtle serialiser."""
+    prefixes: set[str] = set()
+    blocks = []
+    for graph in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        body = _bound(Graph()).parse(data=_ntriples_sorted_graph(graph), format="nt").serialize(format="turtle")
+        prefixes.update(line for line in body.splitlines() if line.startswith("@prefix"))
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
+def _ntriples_sorted_graph(graph: Graph) -> str:
+    return "\n".join(sorted({line for line in graph.serialize(format="nt").splitlines() if line.strip()})) + "\n"
+
+
 def serialise(ds: Dataset) -> dict[str, str]:
-    """Every output format as text, deterministic: canonical sorted N-Quads feed the others."""
-    canonical = Dataset()
-    for prefix, ns in PREFIXES.items():
-        canonical.bind(prefix, ns)
-    canonical.parse(data=_nquads_sorted(ds), format="nquads")
-    union = Graph()
-    for prefix, ns in PREFIXES.items():
-        union.bind(prefix, ns)
-    union.parse(data=_ntriples_sorted(ds), format="nt")
+    """Every output format as text, deterministic: sorted lines, graphs and subjects."""
+    nt = _ntriples_sorted(ds)
+    union = _bound(Graph()).parse(data=nt, format="nt")
+    jsonld = json.loads(_bound(Dataset()).parse(data=_nquads_sorted(ds), format="nquads").serialize(format="json-ld"))
+    if isinstance(jsonld, list):
+        jsonld.sort(key=lambda item: str(item.get("@id", "")))
+        for item in jsonld:
+            if isinstance(item.get("@graph"), list):
+                item["@graph"].sort(key=lambda node: str(node.get("@id", "")))
     return {
-        "trig": canonical.serialize(format="trig"),
+        "trig": _trig_sorted(ds),
         "ttl": union.serialize(format="turtle"),
-        "nt": _ntriples_sorted(ds),
+        "nt": nt,
         "nq": _nquads_sorted(ds),
-        "jsonld": json.dumps(json.loads(canonical.serialize(format="json-ld")), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+        "jsonld": json.dumps(jsonld, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
     }
 
 

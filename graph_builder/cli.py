@@ -85,10 +85,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .api import list_queries
+    from .registry import catalogue
 
     if args.list or not args.name:
-        for q in list_queries():
+        for q in sorted(catalogue().values(), key=lambda q: q.name):
             params = ", ".join(
                 f"{p.name}:{p.type}" + (f"={p.default}" if p.default is not None else "") + ("!" if p.required else "")
                 for p in q.params

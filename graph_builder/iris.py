@@ -9,7 +9,8 @@ import datetime as dt
 
 from rdflib import URIRef
 
-from .vocab import ID, WD, Office, Role
+from .keys import Office, Role
+from .vocab import ID, WD
 
 _OFFICE_BODY = {Office.SECRETARY_GENERAL: "secretariat", Office.RATS_DIRECTOR: "rats-ec"}
 

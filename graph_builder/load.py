@@ -18,15 +18,25 @@ from typing import Any
 import yaml
 
 from .errors import SourceError
+from .keys import LANGUAGES
 from .paths import SOURCES_DIR
 from .records import SECTIONS, Chair, Membership, Tenure
-from .vocab import LANGUAGES
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _LOOSE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date is our error, not PyYAML's crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ def _load_file(file: Path, loaded: Sources) -> None:
     raw = file.read_bytes()
     loaded.hashes[file.name] = hashlib.sha256(raw).hexdigest()
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"

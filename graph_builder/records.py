@@ -10,7 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .vocab import DecisionKind, DocumentKind, Office, OrgKind, Role, Scheme, SummitSeries
+from .keys import (
+    DecisionKind,
+    DocumentKind,
+    Office,
+    OrgKind,
+    Role,
+    Scheme,
+    SummitSeries,
+)
 
 
 def _f(kind: str, default: Any = dataclass, **extra: Any) -> Any:

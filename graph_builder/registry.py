@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from .errors import QueryError
+from .keys import Office, Role
 from .paths import QUERIES_DIR
-from .vocab import Office, Role
+
+if TYPE_CHECKING:
+    from rdflib import Literal, URIRef
 
 HEADER_KEYS = {"summary", "description", "params", "tags"}
 PARAM_KEYS = {"name", "type", "default", "description", "required"}
@@ -132,11 +133,14 @@ def get_query(name: str) -> NamedQuery:
     return queries[name]
 
 
-Resolver = Callable[[str, str], URIRef]
+Resolver = Callable[[str, str], "URIRef"]
 
 
 def to_term(param: Param, value: Any, resolve: Resolver) -> URIRef | Literal | None:
     """Turn a user's value into the RDF term the parameter binds, or fail with one clear line."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
     if value is None or value == "":
         return None
     text = str(value).strip()

@@ -1,0 +1,71 @@
+"""Controlled values, defined once: the keys sources, queries and the CLI use.
+
+Kept free of rdflib so that listing the query catalogue starts fast.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+LANGUAGES = ("en", "zh", "ru")
+
+
+class Role(str, Enum):
+    """A state's status in the organisation; the value is the key queries take and return."""
+
+    MEMBER = "member"
+    OBSERVER = "observer"
+    DIALOGUE_PARTNER = "dialogue_partner"
+    PARTNER = "partner"
+
+
+class Office(str, Enum):
+    """Offices a person holds; the value is the key queries take."""
+
+    SECRETARY_GENERAL = "secretary_general"
+    RATS_DIRECTOR = "rats_director"
+
+
+class DecisionKind(str, Enum):
+    """Kinds of decision, each an ontology class."""
+
+    ADMISSION = "admission"
+    STATUS_GRANT = "status_grant"
+    ACCESSION_START = "accession_start"
+    MEMORANDUM = "memorandum"
+    REFORM = "reform"
+
+
+class DocumentKind(str, Enum):
+    """Kinds of document, each an ontology class."""
+
+    CHARTER = "charter"
+    DECLARATION = "declaration"
+    TREATY = "treaty"
+    CONVENTION = "convention"
+    AGREEMENT = "agreement"
+    STATEMENT = "statement"
+    STRATEGY = "strategy"
+    REGULATION = "regulation"
+    MEMORANDUM = "memorandum"
+
+
+class OrgKind(str, Enum):
+    """An organisation proper or one of its bodies."""
+
+    ORGANISATION = "organisation"
+    BODY = "body"
+
+
+class SummitSeries(str, Enum):
+    """Shanghai Five meetings or SCO Council of Heads of State meetings."""
+
+    SCO = "sco"
+    SHANGHAI_FIVE = "shanghai-five"
+
+
+class Scheme(str, Enum):
+    """Concept schemes for principles (set out in documents) and ideas (named by speakers)."""
+
+    PRINCIPLES = "principles"
+    IDEAS = "ideas"

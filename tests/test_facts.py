@@ -1,0 +1,104 @@
+"""Dated facts of SCO history, checked through the public API: edges of intervals included.
+
+Each expectation restates a fact the curated sources cite; a change in the data that breaks one
+must be a deliberate, sourced correction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from graph_builder.api import KnowledgeGraph
+
+
+def counts(kg: KnowledgeGraph, date: str) -> dict[str, int]:
+    return dict(Counter(r.role for r in kg.query("members", date=date).records()))
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("2001-06-14", {}),
+        ("2001-06-15", {"member": 6}),
+        ("2004-06-16", {"member": 6}),
+        ("2004-06-17", {"member": 6, "observer": 1}),
+        ("2005-07-05", {"member": 6, "observer": 4}),
+        ("2009-06-16", {"member": 6, "observer": 4, "dialogue_partner": 2}),
+        ("2017-06-08", {"member": 6, "observer": 6, "dialogue_partner": 6}),
+        ("2017-06-09", {"member": 8, "observer": 4, "dialogue_partner": 6}),
+        ("2023-07-04", {"member": 9, "observer": 3, "dialogue_partner": 14}),
+        ("2024-07-04", {"member": 10, "observer": 2, "dialogue_partner": 14}),
+        ("2025-08-31", {"member": 10, "observer": 2, "dialogue_partner": 14}),
+        ("2025-09-01", {"member": 10, "partner": 17}),
+    ],
+)
+def test_status_counts_on_a_day(kg: KnowledgeGraph, date: str, expected: dict[str, int]) -> None:
+    assert counts(kg, date) == expected
+
+
+def test_the_source_article_counts_hold_before_tianjin(kg: KnowledgeGraph) -> None:
+    # "10 member states, 2 observers, and 14 dialogue partners", "26 countries"
+    before = counts(kg, "2025-08-30")
+    assert (before["member"], before["observer"], before["dialogue_partner"]) == (10, 2, 14)
+    assert sum(before.values()) == 26
+
+
+def test_status_changes_on_the_decision_day(kg: KnowledgeGraph) -> None:
+    def role(state: str, date: str) -> str | None:
+        rows = [r for r in kg.query("members", date=date).records() if r.state.endswith("/" + state)]
+        return rows[0].role if rows else None
+
+    assert role("IND", "2017-06-08") == "observer" and role("IND", "2017-06-09") == "member"
+    assert role("IRN", "2023-07-03") == "observer" and role("IRN", "2023-07-04") == "member"
+    assert role("BLR", "2015-07-09") == "dialogue_partner" and role("BLR", "2015-07-10") == "observer"
+    assert role("BLR", "2024-07-03") == "observer" and role("BLR", "2024-07-04") == "member"
+    assert role("TUR", "2025-08-31") == "dialogue_partner" and role("TUR", "2025-09-01") == "partner"
+    assert role("LAO", "2025-08-31") is None and role("LAO", "2025-09-01") == "partner"
+
+
+def test_every_member_row_has_sources_and_wikidata(kg: KnowledgeGraph) -> None:
+    for date in ("2003-01-01", "2012-01-01", "2020-01-01", "2026-01-01"):
+        for row in kg.query("members", date=date).records():
+            assert row.sources and all(u.startswith("http") for u in row.sources.split())
+            assert row.wikidata.startswith("http://www.wikidata.org/entity/Q")
+
+
+@pytest.mark.parametrize(
+    ("date", "name"),
+    [("2004-01-15", "Zhang Deguang"), ("2006-12-31", "Zhang Deguang"), ("2007-01-01", "Bolat Nurgaliyev"),
+     ("2016-06-01", "Rashid Alimov"), ("2024-12-31", "Zhang Ming"), ("2025-01-01", "Nurlan Yermekbayev")],
+)
+def test_secretary_general_on_a_day(kg: KnowledgeGraph, date: str, name: str) -> None:
+    rows = kg.query("office_holders", office="secretary_general", date=date).records()
+    assert [r.personLabel for r in rows] == [name]
+
+
+def test_interviewed_secretary_general_is_kazakh(kg: KnowledgeGraph) -> None:
+    rows = kg.query("office_holders", office="secretary_general", date="2025-08-30").records()
+    assert rows[0].nationalityLabel == "Kazakhstan"
+
+
+def test_chair_hands_over_at_the_summit(kg: KnowledgeGraph) -> None:
+    assert [r.stateLabel for r in kg.query("chair", date="2025-08-31").records()] == ["China"]
+    assert [r.stateLabel for r in kg.query("chair", date="2025-09-01").records()] == ["Kyrgyzstan"]
+
+
+def test_summits_series(kg: KnowledgeGraph) -> None:
+    rows = kg.query("summits").records()
+    five = [r for r in rows if r.series == "shanghai-five"]
+    sco = [r for r in rows if r.series == "sco"]
+    assert [r.start.year for r in five] == [1996, 1997, 1998, 1999, 2000]
+    assert [r.start.year for r in sco] == list(range(2001, 2027))
+    tianjin = next(r for r in sco if r.start.year == 2025)
+    assert (tianjin.cityLabel, tianjin.hostLabel, tianjin.ordinal, str(tianjin.start), str(tianjin.end)) == (
+        "Tianjin", "China", 25, "2025-08-31", "2025-09-01")
+
+
+def test_every_state_has_three_languages(kg: KnowledgeGraph) -> None:
+    rows = kg.sparql("""
+        PREFIX sco: <https://w3id.org/sco-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?s (COUNT(DISTINCT LANG(?l)) AS ?n) WHERE { ?s a sco:State ; rdfs:label ?l } GROUP BY ?s""").records()
+    assert len(rows) >= 27 and all(r.n == 3 for r in rows)
