@@ -57,9 +57,10 @@ from .vocab import (
 class _Writer:
     """Adds the triples of one source file to its named graph."""
 
-    def __init__(self, graph: Graph, sources: Sources) -> None:
+    def __init__(self, graph: Graph, sources: Sources, time_graph: Graph) -> None:
         self.g = graph
         self.sources = sources
+        self.time = time_graph
 
     def add(self, s: URIRef, p: URIRef, o: Node | None) -> None:
         if o is not None:
@@ -83,13 +84,13 @@ class _Writer:
     def interval(self, s: URIRef, start: dt.date, end: dt.date | None) -> None:
         node = iris.interval(start, end)
         self.g.add((s, ORG.memberDuring, node))
-        self.g.add((node, RDF.type, TIME.Interval))
+        self.time.add((node, RDF.type, TIME.Interval))
         for prop, day in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
             if day is not None:
                 inst = iris.instant(day)
-                self.g.add((node, prop, inst))
-                self.g.add((inst, RDF.type, TIME.Instant))
-                self.g.add((inst, TIME.inXSDDate, _date(day)))
+                self.time.add((node, prop, inst))
+                self.time.add((inst, RDF.type, TIME.Instant))
+                self.time.add((inst, TIME.inXSDDate, _date(day)))
 
     def label_of(self, section: str, key: str) -> str:
         return self.sources[section][key].labels["en"]
@@ -334,7 +335,9 @@ _EMITTERS = {
 
 
 def build_dataset(sources: Sources | None = None) -> Dataset:
-    """The whole knowledge graph: the ontology plus one named graph per source file.
+    """The whole knowledge graph: the ontology, one named graph per source file, and the
+    OWL-Time intervals and instants that facts of several files share (so that every triple
+    sits in exactly one graph and union queries see no duplicates).
 
     >>> ds = build_dataset()
     >>> len(ds) > 1000
@@ -343,10 +346,11 @@ def build_dataset(sources: Sources | None = None) -> Dataset:
     sources = sources if sources is not None else load_sources()
     ds = _bound(Dataset())
     ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
+    time_graph = ds.graph(iris.TIME_GRAPH)
     for section, emit in _EMITTERS.items():
         for key, record in sources[section].items():
             graph = ds.graph(iris.graph(sources.origin(section, key).file.stem))
-            emit(_Writer(graph, sources), record)
+            emit(_Writer(graph, sources, time_graph), record)
     return ds
 
 

@@ -108,6 +108,7 @@ def graph(file_stem: str) -> URIRef:
 
 
 ONTOLOGY_GRAPH = ID["graph/ontology"]
+TIME_GRAPH = ID["graph/time"]
 
 
 def wikidata(qid: str) -> URIRef:

@@ -19,10 +19,16 @@ from graph_builder.load import load_sources, source_files
 from graph_builder.paths import SOURCES_DIR
 
 
-def test_one_named_graph_per_source_file_plus_ontology(built: BuildResult) -> None:
+def test_one_named_graph_per_source_file_plus_ontology_and_time(built: BuildResult) -> None:
     graphs = set(built.manifest["graphs"])
     stems = {p.stem for p in source_files()}
-    assert graphs == {f"https://w3id.org/sco-kg/id/graph/{s}" for s in stems | {"ontology"}}
+    assert graphs == {f"https://w3id.org/sco-kg/id/graph/{s}" for s in stems | {"ontology", "time"}}
+
+
+def test_every_triple_sits_in_one_graph(built: BuildResult) -> None:
+    quads = (built.out_dir / "sco.nq").read_text(encoding="utf-8").splitlines()
+    triples = (built.out_dir / "sco.nt").read_text(encoding="utf-8").splitlines()
+    assert len(quads) == len(triples)
 
 
 def test_manifest_counts_and_hashes(built: BuildResult) -> None:
