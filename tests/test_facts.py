@@ -83,6 +83,8 @@ def test_interviewed_secretary_general_is_kazakh(kg: KnowledgeGraph) -> None:
 def test_chair_hands_over_at_the_summit(kg: KnowledgeGraph) -> None:
     assert [r.stateLabel for r in kg.query("chair", date="2025-08-31").records()] == ["China"]
     assert [r.stateLabel for r in kg.query("chair", date="2025-09-01").records()] == ["Kyrgyzstan"]
+    assert [r.stateLabel for r in kg.query("chair", date="2026-08-31").records()] == ["Kyrgyzstan"]
+    assert [r.stateLabel for r in kg.query("chair", date="2026-09-01").records()] == ["Pakistan"]
 
 
 def test_summits_series(kg: KnowledgeGraph) -> None:

@@ -67,3 +67,16 @@ def test_real_sources_load_and_cover_every_kind() -> None:
 def test_missing_path_is_a_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such source file"):
         load_sources([tmp_path / "nope.yaml"])
+
+
+def test_every_bibliography_entry_is_cited() -> None:
+    from dataclasses import fields
+
+    sources = load_sources()
+    cited = {a.source for a in sources["articles"].values()}
+    for records in sources.records.values():
+        for record in records.values():
+            for f in fields(record):
+                if f.metadata["kind"] == "sources":
+                    cited.update(getattr(record, f.name))
+    assert sorted(set(sources["sources"]) - cited) == []

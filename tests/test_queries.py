@@ -40,6 +40,7 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("chair", {"date": "2017-06-09"}),
     ("chair", {"date": "2025-08-31"}),
     ("chair", {"date": "2025-09-01"}),
+    ("chair", {"date": "2026-09-01"}),
     ("summits", {}),
     ("summits", {"from": "2015", "to": "2020"}),
 ] + [(q.name, {}) for q in list_queries() if "check" in q.tags]
