@@ -54,8 +54,14 @@ class KnowledgeGraph:
         self.engine = engine
 
     @classmethod
-    def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE) -> "KnowledgeGraph":
-        """Load a built TriG file (default: the build folder's, built first if missing)."""
+    def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE,
+             endpoint: str | None = None) -> "KnowledgeGraph":
+        """Load a built TriG file (default: the build folder's, built first if missing), or
+        use a remote SPARQL 1.1 endpoint that holds the published graph."""
+        if endpoint is not None:
+            from .remote import RemoteEngine
+
+            return cls(RemoteEngine(endpoint))
         if path is None:
             path = built_dataset()
             if not path.exists():

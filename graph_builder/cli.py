@@ -29,7 +29,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 def _open(args: argparse.Namespace):  # noqa: ANN202 - the API type is imported lazily
     from .api import KnowledgeGraph
 
-    return KnowledgeGraph.open(args.graph, engine=args.engine)
+    return KnowledgeGraph.open(args.graph, engine=args.engine, endpoint=args.endpoint)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -120,6 +120,19 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .paths import built_dataset
+    from .remote import publish
+
+    trig = Path(args.graph) if args.graph else built_dataset()
+    if not trig.exists():
+        raise ScoKgError(f"{trig}: no built graph there; run 'sco-kg build' first")
+    sent = publish(trig, args.endpoint, default_graph=args.default_graph)
+    print(f"published {sum(n for g, n in sent.items() if g != 'default')} triples in "
+          f"{len([g for g in sent if g != 'default'])} named graphs to {args.endpoint}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
@@ -139,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     def engine_options(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
         sp.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
+        sp.add_argument("--endpoint", metavar="URL", help="ask a remote SPARQL 1.1 query endpoint instead")
         sp.add_argument("--format", default="table", choices=FORMATS + ("jsonld", "turtle"), help="output format")
 
     q = sub.add_parser("query", help="run a named query from the catalogue")
@@ -153,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--file", help="read the query from a file")
     engine_options(s)
     s.set_defaults(func=cmd_sparql)
+
+    pub = sub.add_parser("publish", help="load the built dataset into a SPARQL Graph Store (PUT per named graph)")
+    pub.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    pub.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    pub.add_argument("--default-graph", action="store_true", help="also put the union into the default graph")
+    pub.set_defaults(func=cmd_publish)
     return p
 
 

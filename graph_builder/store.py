@@ -15,7 +15,7 @@ from rdflib.namespace import XSD
 from .errors import QueryError
 from .results import Result, Term
 
-ENGINES = ("oxigraph", "rdflib")
+ENGINES = ("oxigraph", "rdflib", "remote")
 DEFAULT_ENGINE = "oxigraph"
 
 

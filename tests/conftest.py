@@ -1,12 +1,21 @@
-"""Shared fixtures: the real graph built once per session, opened on both embedded engines."""
+"""Shared fixtures: the real graph built once per session, opened on the two embedded engines
+and on a real Oxigraph server started on 127.0.0.1 and filled with ``publish``."""
 
 from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
 
 import pytest
 
 from graph_builder.api import KnowledgeGraph
 from graph_builder.build import BuildResult, build
 from graph_builder.paths import built_dataset, default_build_dir
+from graph_builder.remote import publish
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +29,44 @@ def kg(built: BuildResult) -> KnowledgeGraph:
     return KnowledgeGraph.open(built_dataset(built.out_dir))
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def engines(built: BuildResult) -> dict[str, KnowledgeGraph]:
+def oxigraph_server() -> Iterator[str]:
+    """Base URL of a fresh in-memory Oxigraph server (PyPI package ``oxigraph``) on loopback."""
+    binary = shutil.which("oxigraph")
+    assert binary, "the Oxigraph server is missing: pip install oxigraph"
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the Oxigraph server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def remote(built: BuildResult, oxigraph_server: str) -> KnowledgeGraph:
+    publish(built_dataset(built.out_dir), f"{oxigraph_server}/store")
+    return KnowledgeGraph.open(endpoint=f"{oxigraph_server}/query")
+
+
+@pytest.fixture(scope="session")
+def engines(built: BuildResult, remote: KnowledgeGraph) -> dict[str, KnowledgeGraph]:
     path = built_dataset(built.out_dir)
-    return {name: KnowledgeGraph.open(path, engine=name) for name in ("oxigraph", "rdflib")}
+    local = {name: KnowledgeGraph.open(path, engine=name) for name in ("oxigraph", "rdflib")}
+    return {**local, "remote": remote}
