@@ -133,6 +133,27 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .paths import built_dataset, default_build_dir
+
+    trig = Path(args.graph) if args.graph else built_dataset()
+    default = default_build_dir() / ("csv" if args.format == "csv" else f"sco.{args.format}")
+    for path in export(trig, args.format, Path(args.out) if args.out else default):
+        print(path)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff
+
+    changes = diff(Path(args.old), Path(args.new))
+    for change in changes:
+        print(change)
+    print(f"{len(changes)} change(s)", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
@@ -173,6 +194,19 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
     pub.add_argument("--default-graph", action="store_true", help="also put the union into the default graph")
     pub.set_defaults(func=cmd_publish)
+
+    from .export import FORMATS as EXPORT_FORMATS
+
+    e = sub.add_parser("export", help="write the built graph as RDF, GraphML or CSV tables")
+    e.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    e.add_argument("--out", help="output file (a folder for csv); default: in the build folder")
+    e.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("diff", help="a fact-level changelog between two builds (TriG files)")
+    d.add_argument("old")
+    d.add_argument("new")
+    d.set_defaults(func=cmd_diff)
     return p
 
 

@@ -82,6 +82,9 @@ class SCO(DefinedNamespace):
 
 
 PREFIXES: dict[str, Namespace] = {
+    "rdfs": Namespace("http://www.w3.org/2000/01/rdf-schema#"),
+    "owl": Namespace("http://www.w3.org/2002/07/owl#"),
+    "xsd": Namespace("http://www.w3.org/2001/XMLSchema#"),
     "sco": SCO._NS,
     "scoid": ID,
     "org": ORG,

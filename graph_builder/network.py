@@ -1,0 +1,105 @@
+"""Relationships are nodes in RDF and edges only in pictures: one mapping from RDF to networkx.
+
+A status membership, tenure or chairmanship node becomes one labelled edge from its holder to
+its organisation, carrying role, start, end and sources; literals become node attributes; other
+links between entities become edges named by their predicate.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from .results import compact
+from .vocab import ORG, PROV, SCO, SKOS, TIME
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# Classes whose instances become edges: holder --role--> organisation.
+EDGE_CLASSES = {SCO.StatusMembership: "membership", SCO.Tenure: "tenure", SCO.Chairmanship: "chairmanship"}
+# Structure that belongs to an edge or a time node, never drawn as a node of its own.
+_HIDDEN_CLASSES = {TIME.Interval, TIME.Instant}
+_SKIP_PREDICATES = {ORG.memberDuring, TIME.hasBeginning, TIME.hasEnd}
+
+
+def _attr_name(predicate: URIRef, literal: Literal) -> str:
+    name = compact(predicate)
+    return f"{name}@{literal.language}" if literal.language else name
+
+
+def to_networkx(graph: Graph) -> "nx.MultiDiGraph":
+    """A directed multigraph of entities (nodes) and relationships (edges), deterministic order.
+
+    >>> from graph_builder.build import build_dataset
+    >>> from graph_builder.validate import _union
+    >>> g = to_networkx(_union(build_dataset()))
+    >>> india_sco = [d["role"] for _, _, d in g.out_edges("https://w3id.org/sco-kg/id/state/IND", data=True)
+    ...              if d.get("kind") == "membership"]
+    >>> sorted(india_sco)
+    ['member', 'observer']
+    """
+    import networkx as nx
+
+    types: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s, o in graph.subject_objects(RDF.type):
+        types[s].add(o)  # type: ignore[index, arg-type]
+    day = {s: str(o) for s, o in graph.subject_objects(TIME.inXSDDate)}
+    edge_nodes = {s for s, ts in types.items() if ts & set(EDGE_CLASSES)}
+    hidden = {s for s, ts in types.items() if ts & _HIDDEN_CLASSES} | edge_nodes
+
+    out = nx.MultiDiGraph()
+    attrs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    links: list[tuple[str, str, str]] = []
+    for s, p, o in sorted(graph):
+        if s in hidden or p in _SKIP_PREDICATES or not isinstance(s, URIRef):
+            continue
+        if p == RDF.type:
+            attrs[str(s)]["type"].append(compact(o))  # type: ignore[arg-type]
+        elif isinstance(o, Literal):
+            attrs[str(s)][_attr_name(p, o)].append(str(o))
+        elif p == PROV.wasDerivedFrom:
+            attrs[str(s)]["sources"].append(str(o))
+        elif isinstance(o, URIRef) and o not in hidden:
+            links.append((str(s), str(o), compact(p)))
+    for node in sorted(attrs):
+        data = {k: " | ".join(v) for k, v in sorted(attrs[node].items())}
+        data["label"] = next((v for k, v in data.items() if k == "rdfs:label@en"), compact(URIRef(node)))
+        out.add_node(node, **data)
+    for s, o, p in links:
+        if o not in out:
+            out.add_node(o, label=compact(URIRef(o)))
+        out.add_edge(s, o, key=f"{p}:{o}", label=p, kind="link")
+    for node in sorted(edge_nodes):
+        _add_relationship(out, graph, node, types[node], day)
+    return out
+
+
+def _add_relationship(out: "nx.MultiDiGraph", graph: Graph, node: URIRef, classes: set[URIRef],
+                      day: dict) -> None:
+    holder, org = graph.value(node, ORG.member), graph.value(node, ORG.organization)
+    if holder is None or org is None:
+        return
+    kind = next(EDGE_CLASSES[c] for c in (SCO.Chairmanship, SCO.Tenure, SCO.StatusMembership) if c in classes)
+    role = graph.value(node, ORG.role)
+    interval = graph.value(node, ORG.memberDuring)
+    start = day.get(graph.value(interval, TIME.hasBeginning)) if interval is not None else None
+    end = day.get(graph.value(interval, TIME.hasEnd)) if interval is not None else None
+    notation = graph.value(role, SKOS.notation) if role is not None else None
+    data = {
+        "kind": kind,
+        "role": str(notation) if notation is not None else (compact(role) if role is not None else ""),
+        "label": str(graph.value(node, RDFS.label) or kind),
+        "start": start or "",
+        "end": end or "",
+        "sources": " ".join(sorted(str(s) for s in graph.objects(node, PROV.wasDerivedFrom))),
+    }
+    for end_point in (holder, org):
+        if str(end_point) not in out:
+            out.add_node(str(end_point), label=compact(end_point))  # type: ignore[arg-type]
+    out.add_edge(str(holder), str(org), key=str(node), **data)
+
+
+__all__ = ["EDGE_CLASSES", "to_networkx"]
