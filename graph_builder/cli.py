@@ -154,6 +154,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import make_server
+    from .store import Limits
+
+    server = make_server(_open(args), args.host, args.port, Limits(args.timeout, args.max_rows))
+    host, port = server.server_address[:2]
+    print(f"serving http://{host}:{port}/ (SPARQL at /sparql, catalogue at /api/queries); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
@@ -207,6 +223,15 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("old")
     d.add_argument("new")
     d.set_defaults(func=cmd_diff)
+
+    sv = sub.add_parser("serve", help="a read-only SPARQL endpoint and a browser page, offline")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
+    sv.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have")
+    sv.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    sv.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
+    sv.set_defaults(func=cmd_serve, endpoint=None)
     return p
 
 

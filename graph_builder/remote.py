@@ -44,7 +44,8 @@ class RemoteEngine:
         client.setReturnFormat(fmt)
         return client
 
-    def run(self, query: str) -> Result:
+    def run(self, query: str, limits: object = None) -> Result:
+        """Ask the endpoint; ``limits`` are the server's business and are ignored here."""
         from SPARQLWrapper import JSON, N3
 
         try:

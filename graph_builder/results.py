@@ -24,7 +24,7 @@ from .vocab import PREFIXES
 
 Term = URIRef | Literal | BNode
 SET_COLUMNS = frozenset({"sources"})
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "xml")
 
 
 @dataclass
@@ -37,6 +37,9 @@ class Result:
     graph: Graph | None = None
 
     def __post_init__(self) -> None:
+        if self.graph is not None:
+            for prefix, ns in PREFIXES.items():
+                self.graph.bind(prefix, ns, override=True, replace=True)
         sets = [i for i, v in enumerate(self.variables) if v in SET_COLUMNS]
         if sets:
             self.rows = [_sort_sets(row, sets) for row in self.rows]
@@ -74,12 +77,46 @@ class Result:
         ]
         return {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
 
+    def to_xml(self) -> str:
+        """W3C SPARQL Query Results XML."""
+        from xml.sax.saxutils import escape, quoteattr
+
+        out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+        out += [f"<variable name={quoteattr(v)}/>" for v in self.variables]
+        out.append("</head>")
+        if self.boolean is not None:
+            out.append(f"<boolean>{'true' if self.boolean else 'false'}</boolean>")
+        else:
+            out.append("<results>")
+            for row in self.rows:
+                out.append("<result>")
+                for var, term in zip(self.variables, row):
+                    if term is None:
+                        continue
+                    if isinstance(term, URIRef):
+                        value = f"<uri>{escape(str(term))}</uri>"
+                    elif isinstance(term, BNode):
+                        value = f"<bnode>{escape(str(term))}</bnode>"
+                    elif term.language:
+                        value = f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+                    elif term.datatype and term.datatype != XSD.string:
+                        value = f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+                    else:
+                        value = f"<literal>{escape(str(term))}</literal>"
+                    out.append(f"<binding name={quoteattr(var)}>{value}</binding>")
+                out.append("</result>")
+            out.append("</results>")
+        out.append("</sparql>")
+        return "\n".join(out) + "\n"
+
     def serialize(self, fmt: str = "table") -> str:
         """Text in one of ``table``, ``csv``, ``tsv``, ``json`` (or turtle/json-ld for graphs)."""
         if self.graph is not None:
             return self.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
         if fmt == "json":
             return json.dumps(self.to_json(), indent=1, ensure_ascii=False) + "\n"
+        if fmt == "xml":
+            return self.to_xml()
         if self.boolean is not None:
             return ("true" if self.boolean else "false") + "\n"
         if fmt == "csv":

@@ -6,8 +6,11 @@ with the same engine-neutral :class:`~graph_builder.results.Result`.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -16,7 +19,32 @@ from .errors import QueryError
 from .results import Result, Term
 
 ENGINES = ("oxigraph", "rdflib", "remote")
+T = TypeVar("T")
 DEFAULT_ENGINE = "oxigraph"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one query's answer: wall-clock seconds and rows (or triples)."""
+
+    seconds: float = 10.0
+    rows: int = 10_000
+
+
+def _limited(items: Iterable[T], limits: Limits | None) -> Iterator[T]:
+    """Yield answers while within the limits; stop with a QueryError once past them."""
+    if limits is None:
+        yield from items
+        return
+    deadline = time.monotonic() + limits.seconds
+    for count, item in enumerate(items, 1):
+        if count > limits.rows:
+            raise QueryError(f"the answer has more than {limits.rows} rows; add a LIMIT")
+        if count % 64 == 0 and time.monotonic() > deadline:
+            raise QueryError(f"the query ran longer than {limits.seconds:g} s")
+        yield item
+    if time.monotonic() > deadline:
+        raise QueryError(f"the query ran longer than {limits.seconds:g} s")
 
 
 class Engine(Protocol):
@@ -24,7 +52,7 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, query: str) -> Result: ...
+    def run(self, query: str, limits: Limits | None = None) -> Result: ...
 
 
 class OxigraphEngine:
@@ -39,7 +67,7 @@ class OxigraphEngine:
         self.store = ox.Store()
         self.store.load(path=str(path), format=ox.RdfFormat.TRIG)
 
-    def run(self, query: str) -> Result:
+    def run(self, query: str, limits: Limits | None = None) -> Result:
         ox = self._ox
         try:
             answer = self.store.query(query, use_default_graph_as_union=True)
@@ -49,10 +77,10 @@ class OxigraphEngine:
             return Result(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(_from_ox(ox, s[v]) for v in variables) for s in answer]
+            rows = [tuple(_from_ox(ox, s[v]) for v in variables) for s in _limited(answer, limits)]
             return Result(variables=variables, rows=rows)
         graph = Graph()
-        for t in answer:
+        for t in _limited(answer, limits):
             graph.add((_from_ox(ox, t.subject), _from_ox(ox, t.predicate), _from_ox(ox, t.object)))
         return Result(graph=graph)
 
@@ -81,7 +109,7 @@ class RdflibEngine:
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(path, format="trig")
 
-    def run(self, query: str) -> Result:
+    def run(self, query: str, limits: Limits | None = None) -> Result:
         from pyparsing import ParseException
 
         try:
@@ -92,10 +120,10 @@ class RdflibEngine:
             return Result(boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":
             variables = [str(v) for v in answer.vars]
-            rows = [tuple(_plain(row[i]) for i in range(len(variables))) for row in answer]
+            rows = [tuple(_plain(row[i]) for i in range(len(variables))) for row in _limited(answer, limits)]
             return Result(variables=variables, rows=rows)
         graph = Graph()
-        for triple in answer:
+        for triple in _limited(answer, limits):
             graph.add(triple)
         return Result(graph=graph)
 
