@@ -45,13 +45,21 @@ class RemoteEngine:
         return client
 
     def run(self, query: str, limits: object = None) -> Result:
-        """Ask the endpoint; ``limits`` are the server's business and are ignored here."""
+        """Ask the endpoint; ``limits`` are the server's business and are ignored here.
+
+        Whole-line comments are dropped first: SPARQLWrapper guesses the query form from the
+        first keyword anywhere in the text, and a header that mentions "move" made it an update.
+        """
         from SPARQLWrapper import JSON, N3
+
+        query = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
 
         try:
             kind = self._client(query, JSON).queryType
         except Exception as exc:  # SPARQLWrapper raises a bare Exception on an unknown type
             raise QueryError(f"malformed SPARQL: {exc}") from None
+        if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            raise QueryError(f"only queries are sent to {self.url}, not {kind} updates")
         try:
             if kind in ("CONSTRUCT", "DESCRIBE"):
                 data = self._client(query, N3).query().convert()

@@ -65,7 +65,8 @@ class OxigraphEngine:
 
         self._ox = ox
         self.store = ox.Store()
-        self.store.load(path=str(path), format=ox.RdfFormat.TRIG)
+        fmt = {".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
+        self.store.load(path=str(path), format=fmt.get(Path(path).suffix, ox.RdfFormat.TRIG))
 
     def run(self, query: str, limits: Limits | None = None) -> Result:
         ox = self._ox
@@ -107,7 +108,8 @@ class RdflibEngine:
 
     def __init__(self, path: Path) -> None:
         self.dataset = Dataset(default_union=True)
-        self.dataset.parse(path, format="trig")
+        fmt = {".nq": "nquads", ".nt": "nt", ".ttl": "turtle"}
+        self.dataset.parse(path, format=fmt.get(Path(path).suffix, "trig"))
 
     def run(self, query: str, limits: Limits | None = None) -> Result:
         from pyparsing import ParseException
