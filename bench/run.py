@@ -45,6 +45,17 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
+def paired(a: Callable[[], object], b: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median times of ``a`` and ``b``, run alternately so that load on the machine hits both alike."""
+    sa, sb = [], []
+    for _ in range(repeat):
+        for fn, samples in ((a, sa), (b, sb)):
+            start = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - start)
+    return statistics.median(sa), statistics.median(sb)
+
+
 def raw_oxigraph(store: ox.Store, text: str) -> list:
     answer = store.query(text, use_default_graph_as_union=True)
     if isinstance(answer, ox.QuerySolutions):
@@ -55,6 +66,11 @@ def raw_oxigraph(store: ox.Store, text: str) -> list:
 
 def raw_rdflib(ds: Dataset, text: str) -> list:
     return list(ds.query(text))
+
+
+# Answers that grow with the square of the number of states (every pair of co-members): on
+# synthetic graphs of thousands of states they measure output size, not the query layer.
+QUADRATIC = {"co_members"}
 
 
 def bench_queries(label: str, path: Path, params: dict, repeat: int, with_rdflib: bool) -> list[tuple]:
@@ -70,20 +86,26 @@ def bench_queries(label: str, path: Path, params: dict, repeat: int, with_rdflib
     for query in list_queries():
         if any(p.required for p in query.params) and query.name not in params:
             continue
+        if label != "real" and query.name in QUADRATIC:
+            print(f"{label:<10} {query.name:<28} skipped: its answer is every pair of states", flush=True)
+            continue
         values = params.get(query.name, {})
         text = kg.prepare(query.name, values)
-        raw = timed(lambda: raw_oxigraph(store, text), repeat)
-        api = timed(lambda: kg.query(query.name, **values), repeat)
+        raw, api = paired(lambda: raw_oxigraph(store, text), lambda: kg.query(query.name, **values), repeat)
         rd = timed(lambda: raw_rdflib(ds, text), max(1, repeat // 5)) if ds is not None else None
         rows.append((label, query.name, len(kg.query(query.name, **values)), raw, api, rd))
+        print_row(rows[-1])
     return rows
 
 
+def print_row(row: tuple) -> None:
+    label, name, n, raw, api, rd = row
+    rd_text = f"{rd * 1000:10.1f} {rd / api:10.1f}" if rd is not None else f"{'-':>10} {'-':>10}"
+    print(f"{label:<10} {name:<28} {n:>6} {raw * 1000:14.2f} {api * 1000:9.2f} {api / raw:8.2f} {rd_text}", flush=True)
+
+
 def print_queries(rows: list[tuple]) -> None:
-    print(f"\n{'graph':<10} {'query':<28} {'rows':>6} {'pyoxigraph ms':>14} {'API ms':>9} {'API/raw':>8} {'rdflib ms':>10} {'rdflib/API':>10}")
-    for label, name, n, raw, api, rd in rows:
-        rd_text = f"{rd * 1000:10.1f} {rd / api:10.1f}" if rd is not None else f"{'-':>10} {'-':>10}"
-        print(f"{label:<10} {name:<28} {n:>6} {raw * 1000:14.2f} {api * 1000:9.2f} {api / raw:8.2f} {rd_text}")
+    print()
     for label in dict.fromkeys(r[0] for r in rows):
         ratios = [r[4] / r[3] for r in rows if r[0] == label]
         print(f"{label}: API/raw pyoxigraph median {statistics.median(ratios):.2f}x, max {max(ratios):.2f}x over {len(ratios)} queries")
@@ -92,7 +114,7 @@ def print_queries(rows: list[tuple]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--rdflib-max", type=int, default=150_000, help="largest graph rdflib is asked to load")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
@@ -127,6 +149,7 @@ def main() -> None:
             rd = f"{timed(lambda: Dataset().parse(path, format='nquads' if path.suffix == '.nq' else 'trig'), 1):14.2f}"
         print(f"{label:<10} {n:>9} {raw:18.2f} {api:11.2f} {api / raw:8.2f} {rd:>14}")
 
+    print(f"\n{'graph':<10} {'query':<28} {'rows':>6} {'pyoxigraph ms':>14} {'API ms':>9} {'API/raw':>8} {'rdflib ms':>10} {'rdflib/API':>10}")
     rows = []
     for label, path, params in graphs:
         big = path.stat().st_size > 40_000_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class KnowledgeGraph:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._prepared: dict[tuple, str] = {}
+        self._resolved: dict[tuple[str, str], URIRef] = {}
 
     @classmethod
     def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE,
@@ -91,8 +94,18 @@ class KnowledgeGraph:
         return self.engine.run(self.prepare(name, params))
 
     def prepare(self, name: str, params: dict[str, Any]) -> str:
-        """The named query's text with the parameters bound, ready for any SPARQL engine."""
-        return prepare(get_query(name), params, self.resolve)
+        """The named query's text with the parameters bound, ready for any SPARQL engine.
+
+        Prepared texts are memoised per graph; the key holds today's date, which the 'today'
+        default depends on.
+        """
+        key = (name, tuple(sorted((k, str(v)) for k, v in params.items())), dt.date.today())
+        text = self._prepared.get(key)
+        if text is None:
+            text = prepare(get_query(name), params, self.resolve)
+            if len(self._prepared) < 10_000:
+                self._prepared[key] = text
+        return text
 
     def resolve(self, kind: str, text: str) -> URIRef:
         """An entity from an ISO alpha-3 code, a Wikidata QID or a label (any language).
@@ -100,6 +113,8 @@ class KnowledgeGraph:
         >>> str(KnowledgeGraph.open().resolve("state", "Q668"))
         'https://w3id.org/sco-kg/id/state/IND'
         """
+        if (kind, text) in self._resolved:
+            return self._resolved[(kind, text)]
         klass = _STATE.n3() if kind == "state" else "UNDEF"
         if re.match(r"^Q[1-9]\d*$", text):
             query = _BY_QID % (URIRef(f"http://www.wikidata.org/entity/{text}").n3(), klass)
@@ -110,6 +125,7 @@ class KnowledgeGraph:
             raise QueryError(f"no {kind} matches '{text}'; give an ISO alpha-3 code (IND), a Wikidata QID (Q668) or an English label (India)")
         if len(found) > 1:
             raise QueryError(f"'{text}' is ambiguous: it matches {', '.join(str(f) for f in found[:5])}; use an ISO code or a QID")
+        self._resolved[(kind, text)] = found[0]  # type: ignore[assignment]
         return found[0]  # type: ignore[return-value]
 
 

@@ -384,11 +384,9 @@ def _nquads_sorted(ds: Dataset) -> str:
     return "\n".join(sorted(lines)) + "\n"
 
 
-def _ntriples_sorted(ds: Dataset) -> str:
-    union = Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        union.add((s, p, o))
-    lines = {line for line in union.serialize(format="nt").splitlines() if line.strip()}
+def _ntriples_from_nquads(nquads: str) -> str:
+    """The union graph as sorted N-Triples: each quad line without its graph IRI, deduplicated."""
+    lines = {line.rsplit(" ", 2)[0] + " ." for line in nquads.splitlines() if line}
     return "\n".join(sorted(lines)) + "\n"
 
 
@@ -403,22 +401,20 @@ def _trig_sorted(ds: Dataset) -> str:
     prefixes: set[str] = set()
     blocks = []
     for graph in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        body = _bound(Graph()).parse(data=_ntriples_sorted_graph(graph), format="nt").serialize(format="turtle")
+        body = graph.serialize(format="turtle")
         prefixes.update(line for line in body.splitlines() if line.startswith("@prefix"))
         lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
         blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 
-def _ntriples_sorted_graph(graph: Graph) -> str:
-    return "\n".join(sorted({line for line in graph.serialize(format="nt").splitlines() if line.strip()})) + "\n"
-
-
 def serialise(ds: Dataset) -> dict[str, str]:
     """Every output format as text, deterministic: sorted lines, graphs and subjects."""
-    nt = _ntriples_sorted(ds)
-    union = _bound(Graph()).parse(data=nt, format="nt")
-    jsonld = json.loads(_bound(Dataset()).parse(data=_nquads_sorted(ds), format="nquads").serialize(format="json-ld"))
+    nq = _nquads_sorted(ds)
+    union = _bound(Graph())
+    for graph in ds.graphs():
+        union += graph
+    jsonld = json.loads(ds.serialize(format="json-ld"))
     if isinstance(jsonld, list):
         jsonld.sort(key=lambda item: str(item.get("@id", "")))
         for item in jsonld:
@@ -427,8 +423,8 @@ def serialise(ds: Dataset) -> dict[str, str]:
     return {
         "trig": _trig_sorted(ds),
         "ttl": union.serialize(format="turtle"),
-        "nt": nt,
-        "nq": _nquads_sorted(ds),
+        "nt": _ntriples_from_nquads(nq),
+        "nq": nq,
         "jsonld": json.dumps(jsonld, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
     }
 

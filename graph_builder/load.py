@@ -29,8 +29,9 @@ _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _LOOSE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so a bad date is our error, not PyYAML's crash."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader (libyaml's when present, for speed) that keeps dates as text, so a bad date
+    is our error, not PyYAML's crash."""
 
 
 _Loader.yaml_implicit_resolvers = {

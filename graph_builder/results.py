@@ -15,6 +15,7 @@ from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -138,8 +139,14 @@ def _sort_sets(row: tuple[Term | None, ...], columns: Sequence[int]) -> tuple[Te
     values = list(row)
     for i in columns:
         if isinstance(values[i], Literal):
-            values[i] = Literal(" ".join(sorted(set(str(values[i]).split()))))
+            values[i] = _sorted_set(str(values[i]))
     return tuple(values)
+
+
+@lru_cache(maxsize=65536)
+def _sorted_set(text: str) -> Literal:
+    """A space-separated set in sorted order, memoised (the same source lists recur)."""
+    return Literal(" ".join(sorted(set(text.split()))))
 
 
 def to_python(term: Term | None) -> Any:

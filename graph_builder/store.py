@@ -65,6 +65,7 @@ class OxigraphEngine:
 
         self._ox = ox
         self.store = ox.Store()
+        self._terms: dict[object, Term] = {}
         fmt = {".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
         self.store.load(path=str(path), format=fmt.get(Path(path).suffix, ox.RdfFormat.TRIG))
 
@@ -78,12 +79,26 @@ class OxigraphEngine:
             return Result(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(_from_ox(ox, s[v]) for v in variables) for s in _limited(answer, limits)]
+            convert = self._term
+            rows = [tuple(convert(s[v]) for v in variables) for s in _limited(answer, limits)]
             return Result(variables=variables, rows=rows)
         graph = Graph()
         for t in _limited(answer, limits):
-            graph.add((_from_ox(ox, t.subject), _from_ox(ox, t.predicate), _from_ox(ox, t.object)))
+            graph.add((self._term(t.subject), self._term(t.predicate), self._term(t.object)))
         return Result(graph=graph)
+
+    def _term(self, term: object) -> Term | None:
+        """The rdflib twin of a pyoxigraph term, memoised: rdflib's Literal constructor is the
+        costliest step of answering a query, and a graph has few distinct terms."""
+        if term is None:
+            return None
+        try:
+            return self._terms[term]
+        except KeyError:
+            converted = _from_ox(self._ox, term)
+            if len(self._terms) < 500_000:
+                self._terms[term] = converted  # type: ignore[assignment]
+            return converted
 
 
 def _from_ox(ox: object, term: object) -> Term | None:

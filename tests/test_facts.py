@@ -104,3 +104,13 @@ def test_every_state_has_three_languages(kg: KnowledgeGraph) -> None:
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?s (COUNT(DISTINCT LANG(?l)) AS ?n) WHERE { ?s a sco:State ; rdfs:label ?l } GROUP BY ?s""").records()
     assert len(rows) >= 27 and all(r.n == 3 for r in rows)
+
+
+def test_records_and_dataframe_are_typed(kg: KnowledgeGraph) -> None:
+    import datetime as dt
+
+    result = kg.query("summits", **{"from": "2024", "to": "2025"})
+    frame = result.to_dataframe()
+    assert list(frame.columns) == result.variables
+    assert list(frame["cityLabel"]) == ["Astana", "Tianjin"]
+    assert isinstance(frame["start"][0], dt.date) and frame["ordinal"][1] == 25
