@@ -33,6 +33,3 @@ class ValidationError(ScoKgError):
         more = f" (and {len(violations) - 1} more; run 'sco-kg validate')" if len(violations) > 1 else ""
         super().__init__(f"validation failed: {first}{more}")
 
-
-class BuildMissingError(ScoKgError):
-    """No built dataset where one was expected."""

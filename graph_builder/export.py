@@ -38,11 +38,11 @@ def _graphml(trig: Path, out: Path) -> Path:
     from rdflib import Dataset
 
     from .network import to_networkx
-    from .validate import _union
+    from .validate import union_graph
 
     ds = Dataset()
     ds.parse(trig, format="trig")
-    graph = to_networkx(_union(ds))
+    graph = to_networkx(union_graph(ds))
     out.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(graph, out, encoding="utf-8", prettyprint=True)
     return out

@@ -34,8 +34,8 @@ def to_networkx(graph: Graph) -> "nx.MultiDiGraph":
     """A directed multigraph of entities (nodes) and relationships (edges), deterministic order.
 
     >>> from graph_builder.build import build_dataset
-    >>> from graph_builder.validate import _union
-    >>> g = to_networkx(_union(build_dataset()))
+    >>> from graph_builder.validate import union_graph
+    >>> g = to_networkx(union_graph(build_dataset()))
     >>> india_sco = [d["role"] for _, _, d in g.out_edges("https://w3id.org/sco-kg/id/state/IND", data=True)
     ...              if d.get("kind") == "membership"]
     >>> sorted(india_sco)

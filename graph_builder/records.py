@@ -7,7 +7,7 @@ required. Keeping the schema here, next to the types, means loader and builder c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from typing import Any
 
 from .keys import (
@@ -21,10 +21,10 @@ from .keys import (
 )
 
 
-def _f(kind: str, default: Any = dataclass, **extra: Any) -> Any:
+def _f(kind: str, default: Any = MISSING, **extra: Any) -> Any:
     """A dataclass field whose metadata tells the loader how to check the value."""
     meta = {"kind": kind, **extra}
-    if default is dataclass:
+    if default is MISSING:
         return field(metadata=meta)
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=meta)

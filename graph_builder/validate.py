@@ -16,7 +16,8 @@ from .paths import CHECKS_DIR, SHAPES_FILE
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
-def _union(ds: Dataset | Graph) -> Graph:
+def union_graph(ds: Dataset | Graph) -> Graph:
+    """The union of a dataset's graphs as one Graph (a Graph is returned as it is)."""
     if not isinstance(ds, Dataset):
         return ds
     union = Graph()
@@ -64,7 +65,7 @@ def validate_dataset(ds: Dataset | Graph, raise_on_error: bool = False) -> list[
     >>> validate_dataset(build_dataset())
     []
     """
-    graph = _union(ds)
+    graph = union_graph(ds)
     violations = shacl_violations(graph) + check_violations(graph)
     if violations and raise_on_error:
         raise ValidationError(violations)

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from helpers import FIXTURES, VALID_SOURCES
 
 from graph_builder.build import BuildResult, build
 from graph_builder.diff import Change, diff
 from graph_builder.errors import ScoKgError
 from graph_builder.export import export
 from graph_builder.paths import built_dataset
-
-from helpers import FIXTURES, VALID_SOURCES
 
 
 def test_rdf_export_is_the_build_file(built: BuildResult, tmp_path: Path) -> None:
