@@ -170,6 +170,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    from .plots import plot
+
+    print(plot(args.kind, _open(args), Path(args.out)))
+    return 0
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from .analytics import paths
+
+    for number, chain in enumerate(paths(_open(args), args.a, args.b, args.limit), 1):
+        print(f"chain {number}:")
+        for step in chain:
+            print(f"  {step.sentence}")
+            for url in step.sources:
+                print(f"      source: {url}")
+    return 0
+
+
+def cmd_centrality(args: argparse.Namespace) -> int:
+    from .analytics import centrality
+
+    print(f"{'label':<40} {'links':>6} {'betweenness':>12}  entity")
+    for entity, label, degree, between in centrality(_open(args), args.date, args.top):
+        print(f"{label[:40]:<40} {degree:>6} {between:>12.4f}  {entity}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
@@ -232,6 +260,25 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
     sv.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
     sv.set_defaults(func=cmd_serve, endpoint=None)
+
+    pl = sub.add_parser("plot", help="draw a timeline or growth plot (PNG or SVG by --out's extension)")
+    pl.add_argument("kind", choices=("timeline", "growth"))
+    pl.add_argument("--out", required=True, help="output file, .png or .svg")
+    pl.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    pl.set_defaults(func=cmd_plot, endpoint=None, engine="oxigraph")
+
+    pa = sub.add_parser("path", help="the shortest chains of relationships between two entities, as sentences")
+    pa.add_argument("a", help="ISO alpha-3 code, Wikidata QID or label")
+    pa.add_argument("b", help="ISO alpha-3 code, Wikidata QID or label")
+    pa.add_argument("--limit", type=int, default=3, help="how many chains at most")
+    pa.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    pa.set_defaults(func=cmd_path, endpoint=None, engine="oxigraph")
+
+    ce = sub.add_parser("centrality", help="the most connected states in the relationship graph, on a date or over all time")
+    ce.add_argument("--date", help="only statuses held on this day (YYYY-MM-DD)")
+    ce.add_argument("--top", type=int, default=15)
+    ce.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    ce.set_defaults(func=cmd_centrality, endpoint=None, engine="oxigraph")
     return p
 
 

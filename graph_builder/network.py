@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from .results import compact
-from .vocab import ORG, PROV, SCO, SKOS, TIME
+from .vocab import ORG, PROV, SCHEMA, SCO, SKOS, TIME
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -23,6 +23,8 @@ EDGE_CLASSES = {SCO.StatusMembership: "membership", SCO.Tenure: "tenure", SCO.Ch
 # Structure that belongs to an edge or a time node, never drawn as a node of its own.
 _HIDDEN_CLASSES = {TIME.Interval, TIME.Instant}
 _SKIP_PREDICATES = {ORG.memberDuring, TIME.hasBeginning, TIME.hasEnd}
+# Links to outside the graph (web pages, Wikidata items) are values of a node, not neighbours.
+_VALUE_PREDICATES = {SCHEMA.url: "url", SKOS.exactMatch: "wikidata"}
 
 
 def _attr_name(predicate: URIRef, literal: Literal) -> str:
@@ -62,11 +64,13 @@ def to_networkx(graph: Graph) -> "nx.MultiDiGraph":
             attrs[str(s)][_attr_name(p, o)].append(str(o))
         elif p == PROV.wasDerivedFrom:
             attrs[str(s)]["sources"].append(str(o))
+        elif p in _VALUE_PREDICATES:
+            attrs[str(s)][_VALUE_PREDICATES[p]].append(str(o))
         elif isinstance(o, URIRef) and o not in hidden:
             links.append((str(s), str(o), compact(p)))
     for node in sorted(attrs):
         data = {k: " | ".join(v) for k, v in sorted(attrs[node].items())}
-        data["label"] = next((v for k, v in data.items() if k == "rdfs:label@en"), compact(URIRef(node)))
+        data["label"] = data.get("rdfs:label@en") or data.get("dcterms:title") or compact(URIRef(node))
         out.add_node(node, **data)
     for s, o, p in links:
         if o not in out:
@@ -95,6 +99,7 @@ def _add_relationship(out: "nx.MultiDiGraph", graph: Graph, node: URIRef, classe
         "start": start or "",
         "end": end or "",
         "sources": " ".join(sorted(str(s) for s in graph.objects(node, PROV.wasDerivedFrom))),
+        "decision": str(graph.value(node, SCO.grantedBy) or ""),
     }
     for end_point in (holder, org):
         if str(end_point) not in out:
