@@ -198,6 +198,13 @@ def cmd_centrality(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_viz(args: argparse.Namespace) -> int:
+    from .viz import write_view
+
+    print(write_view(_open(args), args.view, Path(args.out), args.date, args.focus, args.depth))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
@@ -279,6 +286,15 @@ def parser() -> argparse.ArgumentParser:
     ce.add_argument("--top", type=int, default=15)
     ce.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
     ce.set_defaults(func=cmd_centrality, endpoint=None, engine="oxigraph")
+
+    vz = sub.add_parser("viz", help="an interactive view as one self-contained, offline HTML file")
+    vz.add_argument("view", choices=("overview", "ego", "evolution"))
+    vz.add_argument("--out", required=True, help="output .html file")
+    vz.add_argument("--date", help="colour states by their status on this day (default today)")
+    vz.add_argument("--focus", help="ego view: ISO alpha-3 code, Wikidata QID or label")
+    vz.add_argument("--depth", type=int, default=1, help="ego view: how many steps around the focus")
+    vz.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    vz.set_defaults(func=cmd_viz, endpoint=None, engine="oxigraph")
     return p
 
 
