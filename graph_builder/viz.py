@@ -128,9 +128,9 @@ def render(g: "nx.MultiDiGraph", view: str, day: str, title: str) -> str:
     nodes, edges = net.nodes, net.edges
     physics = len(nodes) <= LARGE
     if not physics:
+        positions = _layout(g)
         for node in nodes:
-            x, y = _layout(g)[node["id"]] if "layout" not in g.graph else g.graph["layout"][node["id"]]
-            node["x"], node["y"] = x, y
+            node["x"], node["y"] = positions[node["id"]]
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     data = {"nodes": nodes, "edges": edges, "view": view, "day": day, "physics": physics,
             "legend": [{"role": ROLE_NAMES[r], "colour": c} for r, c in ROLE_COLOURS.items()]
@@ -157,3 +157,17 @@ def write_view(kg: KnowledgeGraph, view: str, out: Path, date: str | None = None
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render(g, view, day, titles[view]), encoding="utf-8")
     return out
+
+
+def notebook_view(kg: KnowledgeGraph, view: str, date: str | None = None, focus: str | None = None,
+                  depth: int = 1, height: int = 600):  # noqa: ANN201 - IPython's type
+    """A view for Jupyter: the self-contained page in an iframe's ``srcdoc`` (no side file)."""
+    import html
+
+    from IPython.display import HTML
+
+    day = date or dt.date.today().isoformat()
+    g = view_graph(kg, view, focus, depth)
+    page = render(g, view, day, f"{view} {focus or day}")
+    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;border:0"></iframe>')
+

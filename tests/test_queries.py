@@ -69,7 +69,16 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("office_at_date", {"date": "2025-09-01"}),
 ] + [(q.name, {}) for q in list_queries()
      if not any(p.required for p in q.params) and not any(p.default == "today" for p in q.params)
-     and q.name not in {n for n, _ in CORE_WITH_DEFAULT_PARAMS}]
+     and q.name not in {n for n, _ in CORE_WITH_DEFAULT_PARAMS} and "view" not in q.tags]
+
+
+@pytest.mark.parametrize("query", [q for q in list_queries() if "view" in q.tags], ids=lambda q: q.name)
+def test_view_graphs_are_the_same_on_every_engine(query, engines) -> None:  # noqa: ANN001
+    from rdflib.compare import isomorphic
+
+    graphs = [kg.query(query.name).graph for kg in engines.values()]
+    assert all(g is not None and len(g) > 100 for g in graphs)
+    assert all(isomorphic(graphs[0], g) for g in graphs[1:])
 
 
 def _golden_name(name: str, params: dict[str, str]) -> str:
