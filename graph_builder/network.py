@@ -55,7 +55,7 @@ def to_networkx(graph: Graph) -> "nx.MultiDiGraph":
     out = nx.MultiDiGraph()
     attrs: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     links: list[tuple[str, str, str]] = []
-    for s, p, o in sorted(graph):
+    for s, p, o in sorted(graph, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         if s in hidden or p in _SKIP_PREDICATES or not isinstance(s, URIRef):
             continue
         if p == RDF.type:

@@ -114,10 +114,19 @@ def to_pyvis(g: "nx.MultiDiGraph", day: str):  # noqa: ANN201 - pyvis has no typ
 
 
 def _layout(g: "nx.MultiDiGraph") -> dict[str, tuple[float, float]]:
+    """Positions for graphs too large for the browser's physics: organisations in the centre,
+    then bodies and other entities, then states, on concentric rings (linear time; a force
+    layout of 5,000 nodes took 80 s here)."""
     import networkx as nx
 
-    return {n: (float(x) * 1200, float(y) * 1200)
-            for n, (x, y) in nx.spring_layout(nx.Graph(g.to_undirected()), seed=7).items()}
+    def ring(node: str) -> int:
+        types = str(g.nodes[node].get("type", ""))
+        return 0 if "org:FormalOrganization" in types else 2 if "sco:State" in types else 1
+
+    shells = [sorted(n for n in g.nodes if ring(n) == i) for i in range(3)]
+    scale = 200 + 8 * len(g)
+    return {n: (float(x) * scale, float(y) * scale)
+            for n, (x, y) in nx.shell_layout(g, nlist=[s for s in shells if s]).items()}
 
 
 def render(g: "nx.MultiDiGraph", view: str, day: str, title: str) -> str:
