@@ -87,6 +87,17 @@ class OxigraphEngine:
             graph.add((self._term(t.subject), self._term(t.predicate), self._term(t.object)))
         return Result(graph=graph)
 
+    def triples(self, query: str) -> list[tuple[Term | None, Term | None, Term | None]]:
+        """A CONSTRUCT's triples as a plain list, skipping the cost of building a Graph."""
+        try:
+            answer = self.store.query(query, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+        if not isinstance(answer, self._ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        term = self._term
+        return [(term(t.subject), term(t.predicate), term(t.object)) for t in answer]
+
     def _term(self, term: object) -> Term | None:
         """The rdflib twin of a pyoxigraph term, memoised: rdflib's Literal constructor is the
         costliest step of answering a query, and a graph has few distinct terms."""

@@ -42,9 +42,7 @@ def view_graph(kg: KnowledgeGraph, view: str, focus: str | None = None, depth: i
     if view not in VIEWS:
         raise ScoKgError(f"unknown view '{view}'; expected one of {', '.join(VIEWS)}")
     if view in ("overview", "evolution"):
-        result = kg.query("overview")
-        assert result.graph is not None
-        g = to_networkx(result.graph)
+        g = to_networkx(kg.construct("overview"))
     else:
         if not focus:
             raise ScoKgError("the ego view needs --focus (ISO code, QID or label)")
