@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 from .api import KnowledgeGraph
 from .errors import ScoKgError
+from .keys import ROLE_LABELS
 
 if TYPE_CHECKING:
     import networkx as nx
 
-ROLE_PHRASES = {"member": "member state", "observer": "observer state", "dialogue_partner": "dialogue partner",
-                "partner": "SCO partner", "secretary_general": "Secretary-General", "rats_director":
-                "Director of the RATS Executive Committee", "chair": "chair"}
 PREDICATE_PHRASES = {
     "sco:concernsState": "concerns", "sco:adopts": "adopted", "sco:host": "was hosted by",
     "schema:location": "took place in", "schema:superEvent": "was part of", "schema:about": "is about",
@@ -28,16 +26,14 @@ PREDICATE_PHRASES = {
     "skos:narrower": "includes", "org:postIn": "is a post in", "schema:organizer": "was organised by",
 }
 # Vocabulary nodes every fact points at; a chain through them says nothing.
-_HUB_TYPES = ("sco:Role", "skos:ConceptScheme", "owl:Class", "owl:Ontology")
+HUB_TYPES = ("sco:Role", "skos:ConceptScheme", "owl:Class", "owl:Ontology")
 
 
 def relationship_graph(kg: KnowledgeGraph) -> "nx.MultiDiGraph":
     """The whole graph as networkx, from a CONSTRUCT of every triple, through network.py."""
     from .network import to_networkx
 
-    graph = kg.sparql("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
-    assert graph is not None
-    return to_networkx(graph)
+    return to_networkx(kg.triples("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ def _sentence(g: "nx.MultiDiGraph", u: str, v: str, data: dict) -> Step:
     forward = data["_from"] == u
     if data.get("kind") in ("membership", "tenure", "chairmanship"):
         holder, org = (u, v) if forward else (v, u)
-        role = ROLE_PHRASES.get(data.get("role", ""), data.get("role", ""))
+        role = ROLE_LABELS.get(data.get("role", ""), data.get("role", ""))
         since = f"from {data['start']} to {data['end']}" if data.get("end") else f"since {data['start']}"
         summit = _summit_of(g, data.get("decision", ""))
         decided = f" (decided at the {summit})" if summit else ""
@@ -100,7 +96,7 @@ def paths(kg: KnowledgeGraph, a: str, b: str, limit: int = 3) -> list[list[Step]
 
     g = relationship_graph(kg)
     start, end = str(kg.resolve("entity", a)), str(kg.resolve("entity", b))
-    hubs = {n for n, d in g.nodes(data=True) if any(t in str(d.get("type", "")) for t in _HUB_TYPES)}
+    hubs = {n for n, d in g.nodes(data=True) if any(t in str(d.get("type", "")) for t in HUB_TYPES)}
     undirected = nx.MultiGraph()
     for u, v, key, data in g.edges(keys=True, data=True):
         if u in hubs or v in hubs:
@@ -151,7 +147,7 @@ def _entity_graph(g: "nx.MultiDiGraph", date: str | None) -> "nx.Graph":
     """An undirected simple graph of entities without vocabulary hubs, filtered by date."""
     import networkx as nx
 
-    hubs = {n for n, d in g.nodes(data=True) if any(t in str(d.get("type", "")) for t in _HUB_TYPES)}
+    hubs = {n for n, d in g.nodes(data=True) if any(t in str(d.get("type", "")) for t in HUB_TYPES)}
     out = nx.Graph()
     out.add_nodes_from((n, d) for n, d in g.nodes(data=True) if n not in hubs)
     for u, v, data in g.edges(data=True):

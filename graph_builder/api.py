@@ -96,13 +96,16 @@ class KnowledgeGraph:
     def construct(self, name: str, **params: Any) -> list[tuple]:
         """The triples of a named CONSTRUCT query as a list (a Graph only where the engine has no
         faster path), for mappings such as ``network.to_networkx``."""
-        text = self.prepare(name, params)
+        return self.triples(self.prepare(name, params))
+
+    def triples(self, text: str) -> list[tuple]:
+        """The triples of a CONSTRUCT or DESCRIBE text, as a list."""
         fast = getattr(self.engine, "triples", None)
         if fast is not None:
             return fast(text)
         graph = self.engine.run(text).graph
         if graph is None:
-            raise QueryError(f"query '{name}' is not a CONSTRUCT or DESCRIBE query")
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
         return list(graph)
 
     def prepare(self, name: str, params: dict[str, Any]) -> str:

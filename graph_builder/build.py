@@ -20,7 +20,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import iris
-from .keys import Office, OrgKind, Role, Scheme
+from .keys import ROLE_LABELS, Office, OrgKind, Scheme
 from .load import Sources, load_sources
 from .paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
 from .records import (
@@ -39,6 +39,7 @@ from .records import (
     Summit,
     Tenure,
 )
+from .validate import union_graph
 from .vocab import (
     DCTERMS,
     DECISION_CLASS,
@@ -218,15 +219,11 @@ def _decision(w: _Writer, rec: Decision) -> None:
     w.cites(s, rec.sources)
 
 
-_ROLE_EN = {Role.MEMBER: "member state", Role.OBSERVER: "observer state",
-            Role.DIALOGUE_PARTNER: "dialogue partner", Role.PARTNER: "partner"}
-
-
 def _membership(w: _Writer, rec: Membership) -> None:
     s = iris.membership(rec.id)
     w.add(s, RDF.type, SCO.StatusMembership)
     state, org = w.label_of("states", rec.state), w.label_of("organisations", rec.organisation)
-    w.add(s, RDFS.label, Literal(f"{state}, {_ROLE_EN[rec.role]} of the {org}", lang="en"))
+    w.add(s, RDFS.label, Literal(f"{state}, {ROLE_LABELS[rec.role.value]} of the {org}", lang="en"))
     w.add(s, ORG.member, iris.state(rec.state))
     w.add(s, ORG.organization, iris.organisation(rec.organisation))
     w.add(s, ORG.role, iris.role(rec.role))
@@ -411,9 +408,7 @@ def _trig_sorted(ds: Dataset) -> str:
 def serialise(ds: Dataset) -> dict[str, str]:
     """Every output format as text, deterministic: sorted lines, graphs and subjects."""
     nq = _nquads_sorted(ds)
-    union = _bound(Graph())
-    for graph in ds.graphs():
-        union += graph
+    union = _bound(union_graph(ds))
     jsonld = json.loads(ds.serialize(format="json-ld"))
     if isinstance(jsonld, list):
         jsonld.sort(key=lambda item: str(item.get("@id", "")))

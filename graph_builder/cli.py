@@ -205,6 +205,14 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _graph_option(sp: argparse.ArgumentParser, embedded_only: bool = True) -> None:
+    """The ``--graph`` option; commands that only read the embedded default store also get its
+    engine and no endpoint."""
+    sp.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    if embedded_only:
+        sp.set_defaults(endpoint=None, engine="oxigraph")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
@@ -222,7 +230,7 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
 
     def engine_options(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+        _graph_option(sp, embedded_only=False)
         sp.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
         sp.add_argument("--endpoint", metavar="URL", help="ask a remote SPARQL 1.1 query endpoint instead")
         sp.add_argument("--format", default="table", choices=FORMATS + ("jsonld", "turtle"), help="output format")
@@ -242,7 +250,7 @@ def parser() -> argparse.ArgumentParser:
 
     pub = sub.add_parser("publish", help="load the built dataset into a SPARQL Graph Store (PUT per named graph)")
     pub.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
-    pub.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    _graph_option(pub, embedded_only=False)
     pub.add_argument("--default-graph", action="store_true", help="also put the union into the default graph")
     pub.set_defaults(func=cmd_publish)
 
@@ -251,7 +259,7 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write the built graph as RDF, GraphML or CSV tables")
     e.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     e.add_argument("--out", help="output file (a folder for csv); default: in the build folder")
-    e.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    _graph_option(e, embedded_only=False)
     e.set_defaults(func=cmd_export)
 
     d = sub.add_parser("diff", help="a fact-level changelog between two builds (TriG files)")
@@ -264,28 +272,28 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
     sv.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have")
-    sv.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    _graph_option(sv, embedded_only=False)
     sv.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
     sv.set_defaults(func=cmd_serve, endpoint=None)
 
     pl = sub.add_parser("plot", help="draw a timeline or growth plot (PNG or SVG by --out's extension)")
     pl.add_argument("kind", choices=("timeline", "growth"))
     pl.add_argument("--out", required=True, help="output file, .png or .svg")
-    pl.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
-    pl.set_defaults(func=cmd_plot, endpoint=None, engine="oxigraph")
+    _graph_option(pl)
+    pl.set_defaults(func=cmd_plot)
 
     pa = sub.add_parser("path", help="the shortest chains of relationships between two entities, as sentences")
     pa.add_argument("a", help="ISO alpha-3 code, Wikidata QID or label")
     pa.add_argument("b", help="ISO alpha-3 code, Wikidata QID or label")
     pa.add_argument("--limit", type=int, default=3, help="how many chains at most")
-    pa.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
-    pa.set_defaults(func=cmd_path, endpoint=None, engine="oxigraph")
+    _graph_option(pa)
+    pa.set_defaults(func=cmd_path)
 
     ce = sub.add_parser("centrality", help="the most connected states in the relationship graph, on a date or over all time")
     ce.add_argument("--date", help="only statuses held on this day (YYYY-MM-DD)")
     ce.add_argument("--top", type=int, default=15)
-    ce.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
-    ce.set_defaults(func=cmd_centrality, endpoint=None, engine="oxigraph")
+    _graph_option(ce)
+    ce.set_defaults(func=cmd_centrality)
 
     vz = sub.add_parser("viz", help="an interactive view as one self-contained, offline HTML file")
     vz.add_argument("view", choices=("overview", "ego", "evolution"))
@@ -293,8 +301,8 @@ def parser() -> argparse.ArgumentParser:
     vz.add_argument("--date", help="colour states by their status on this day (default today)")
     vz.add_argument("--focus", help="ego view: ISO alpha-3 code, Wikidata QID or label")
     vz.add_argument("--depth", type=int, default=1, help="ego view: how many steps around the focus")
-    vz.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
-    vz.set_defaults(func=cmd_viz, endpoint=None, engine="oxigraph")
+    _graph_option(vz)
+    vz.set_defaults(func=cmd_viz)
     return p
 
 

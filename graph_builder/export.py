@@ -35,14 +35,11 @@ def export(trig: Path, fmt: str, out: Path) -> list[Path]:
 
 def _graphml(trig: Path, out: Path) -> Path:
     import networkx as nx
-    from rdflib import Dataset
 
-    from .network import to_networkx
-    from .validate import union_graph
+    from .analytics import relationship_graph
+    from .api import KnowledgeGraph
 
-    ds = Dataset()
-    ds.parse(trig, format="trig")
-    graph = to_networkx(union_graph(ds))
+    graph = relationship_graph(KnowledgeGraph.open(trig))
     out.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(graph, out, encoding="utf-8", prettyprint=True)
     return out

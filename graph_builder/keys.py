@@ -9,6 +9,18 @@ from enum import Enum
 
 LANGUAGES = ("en", "zh", "ru")
 
+# English names of the roles and offices, as ontology/sco.ttl labels them (a test keeps them equal);
+# every label, legend, tooltip and sentence takes its wording from here.
+ROLE_LABELS = {
+    "member": "member state",
+    "observer": "observer state",
+    "dialogue_partner": "dialogue partner",
+    "partner": "SCO partner",
+    "chair": "chair",
+    "secretary_general": "Secretary-General",
+    "rats_director": "Director of the RATS Executive Committee",
+}
+
 
 class Role(str, Enum):
     """A state's status in the organisation; the value is the key queries take and return."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .api import KnowledgeGraph
 from .errors import ScoKgError
+from .keys import ROLE_LABELS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -22,8 +23,6 @@ ROLE_COLOURS = {
     "dialogue_partner": "#2e9e5b",
     "partner": "#8e44ad",
 }
-ROLE_NAMES = {"member": "member state", "observer": "observer", "dialogue_partner": "dialogue partner",
-              "partner": "SCO partner"}
 PLOTS = ("timeline", "growth")
 
 
@@ -67,7 +66,7 @@ def timeline(kg: KnowledgeGraph, today: dt.date | None = None) -> "Figure":
     ax.set_xlim(mdates.date2num(dt.date(2001, 1, 1)), mdates.date2num(today))
     ax.set_title("Status in the Shanghai Cooperation Organisation (dotted: Council of Heads of State meetings)", fontsize=10)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in ROLE_COLOURS.values()]
-    ax.legend(handles, [ROLE_NAMES[k] for k in ROLE_COLOURS], loc="lower left", fontsize=8, frameon=True)
+    ax.legend(handles, [ROLE_LABELS[k] for k in ROLE_COLOURS], loc="lower left", fontsize=8, frameon=True)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -89,7 +88,7 @@ def growth(kg: KnowledgeGraph) -> "Figure":
     fig, ax = plt.subplots(figsize=(11, 4.2))
     bottom = [0] * len(years)
     for role, values in series.items():
-        ax.bar(years, values, bottom=bottom, color=ROLE_COLOURS[role], label=ROLE_NAMES[role], width=0.8)
+        ax.bar(years, values, bottom=bottom, color=ROLE_COLOURS[role], label=ROLE_LABELS[role], width=0.8)
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_title("SCO members and partners on 31 December of each year", fontsize=10)
     ax.set_xticks(years, [str(y) for y in years], rotation=90, fontsize=8)

@@ -112,15 +112,16 @@ def publish(trig: Path, store_url: str, default_graph: bool = False, timeout: in
     ds = Dataset()
     ds.parse(trig, format="trig")
     sent: dict[str, int] = {}
-    union = Graph()
     for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph) or graph.identifier == DATASET_DEFAULT_GRAPH_ID:
             continue
         body = graph.serialize(format="nt").encode("utf-8")
         _put(f"{store_url}?graph={urllib.parse.quote(str(graph.identifier), safe='')}", body, timeout)
         sent[str(graph.identifier)] = len(graph)
-        union += graph
     if default_graph:
+        from .validate import union_graph
+
+        union = union_graph(ds)
         _put(f"{store_url}?default", union.serialize(format="nt").encode("utf-8"), timeout)
         sent["default"] = len(union)
     return sent

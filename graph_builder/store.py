@@ -69,12 +69,15 @@ class OxigraphEngine:
         fmt = {".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
         self.store.load(path=str(path), format=fmt.get(Path(path).suffix, ox.RdfFormat.TRIG))
 
-    def run(self, query: str, limits: Limits | None = None) -> Result:
-        ox = self._ox
+    def _query(self, query: str) -> object:
         try:
-            answer = self.store.query(query, use_default_graph_as_union=True)
+            return self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+
+    def run(self, query: str, limits: Limits | None = None) -> Result:
+        ox = self._ox
+        answer = self._query(query)
         if isinstance(answer, ox.QueryBoolean):
             return Result(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -83,16 +86,13 @@ class OxigraphEngine:
             rows = [tuple(convert(s[v]) for v in variables) for s in _limited(answer, limits)]
             return Result(variables=variables, rows=rows)
         graph = Graph()
-        for t in _limited(answer, limits):
+        for t in _limited(answer, limits):  # type: ignore[arg-type]
             graph.add((self._term(t.subject), self._term(t.predicate), self._term(t.object)))
         return Result(graph=graph)
 
     def triples(self, query: str) -> list[tuple[Term | None, Term | None, Term | None]]:
         """A CONSTRUCT's triples as a plain list, skipping the cost of building a Graph."""
-        try:
-            answer = self.store.query(query, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+        answer = self._query(query)
         if not isinstance(answer, self._ox.QueryTriples):
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
         term = self._term

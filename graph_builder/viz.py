@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from .api import KnowledgeGraph
 from .errors import ScoKgError
-from .plots import ROLE_COLOURS, ROLE_NAMES
+from .keys import ROLE_LABELS
+from .plots import ROLE_COLOURS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -36,7 +37,7 @@ def view_graph(kg: KnowledgeGraph, view: str, focus: str | None = None, depth: i
     """
     import networkx as nx
 
-    from .analytics import _HUB_TYPES, relationship_graph
+    from .analytics import HUB_TYPES, relationship_graph
     from .network import to_networkx
 
     if view not in VIEWS:
@@ -48,7 +49,7 @@ def view_graph(kg: KnowledgeGraph, view: str, focus: str | None = None, depth: i
             raise ScoKgError("the ego view needs --focus (ISO code, QID or label)")
         full = relationship_graph(kg)
         centre = str(kg.resolve("entity", focus))
-        hubs = [n for n, d in full.nodes(data=True) if any(t in str(d.get("type", "")) for t in _HUB_TYPES)]
+        hubs = [n for n, d in full.nodes(data=True) if any(t in str(d.get("type", "")) for t in HUB_TYPES)]
         full.remove_nodes_from(hubs)
         keep = nx.ego_graph(full.to_undirected(as_view=True), centre, radius=depth).nodes
         g = full.subgraph(keep).copy()
@@ -78,7 +79,7 @@ def _node_info(g: "nx.MultiDiGraph", node: str, role: str | None) -> dict[str, A
     d = g.nodes[node]
     return {"iri": node, "label": str(d.get("label", node)), "zh": str(d.get("rdfs:label@zh", "")),
             "ru": str(d.get("rdfs:label@ru", "")), "type": str(d.get("type", "")),
-            "role": ROLE_NAMES.get(role or "", ""), "wikidata": str(d.get("wikidata", "")),
+            "role": ROLE_LABELS.get(role or "", ""), "wikidata": str(d.get("wikidata", "")),
             "sources": _sources(g, str(d.get("sources", "")))}
 
 
@@ -103,7 +104,7 @@ def to_pyvis(g: "nx.MultiDiGraph", day: str):  # noqa: ANN201 - pyvis has no typ
                      size=22 if node == g.graph.get("focus") else 14, info=_node_info(g, node, role))
     for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
         kind = d.get("kind", "link")
-        label = ROLE_NAMES.get(d.get("role", ""), d.get("role", "")) if kind != "link" else d.get("label", "")
+        label = ROLE_LABELS.get(d.get("role", ""), d.get("role", "")) if kind != "link" else d.get("label", "")
         net.add_edge(u, v, label=label, color=ROLE_COLOURS.get(d.get("role", ""), "#9aa3ad"), arrows="to",
                      start=d.get("start", ""), end=d.get("end", ""), kind=kind,
                      info={"label": label, "start": d.get("start", ""), "end": d.get("end", ""),
@@ -140,7 +141,7 @@ def render(g: "nx.MultiDiGraph", view: str, day: str, title: str) -> str:
             node["x"], node["y"] = positions[node["id"]]
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     data = {"nodes": nodes, "edges": edges, "view": view, "day": day, "physics": physics,
-            "legend": [{"role": ROLE_NAMES[r], "colour": c} for r, c in ROLE_COLOURS.items()]
+            "legend": [{"role": ROLE_LABELS[r], "colour": c} for r, c in ROLE_COLOURS.items()]
             + [{"role": "no status that day", "colour": NO_ROLE}]}
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
     template = (Path(__file__).parent / "web" / "view.html").read_text(encoding="utf-8")
@@ -150,14 +151,20 @@ def render(g: "nx.MultiDiGraph", view: str, day: str, title: str) -> str:
             .replace("<!--TITLE-->", title.replace("&", "&amp;").replace("<", "&lt;")))
 
 
-def write_view(kg: KnowledgeGraph, view: str, out: Path, date: str | None = None,
-               focus: str | None = None, depth: int = 1) -> Path:
-    """Draw a view into a self-contained HTML file."""
+def _day(date: str | None) -> str:
+    """The view's day: the given one, checked, or today."""
     day = date or dt.date.today().isoformat()
     try:
         dt.date.fromisoformat(day)
     except ValueError:
         raise ScoKgError(f"--date: '{day}' is not a date YYYY-MM-DD") from None
+    return day
+
+
+def write_view(kg: KnowledgeGraph, view: str, out: Path, date: str | None = None,
+               focus: str | None = None, depth: int = 1) -> Path:
+    """Draw a view into a self-contained HTML file."""
+    day = _day(date)
     g = view_graph(kg, view, focus, depth)
     titles = {"overview": f"The SCO on {day}", "evolution": "Who held which status, year by year",
               "ego": f"Around {g.nodes[g.graph['focus']].get('label', focus) if 'focus' in g.graph else focus}"}
@@ -173,7 +180,7 @@ def notebook_view(kg: KnowledgeGraph, view: str, date: str | None = None, focus:
 
     from IPython.display import HTML
 
-    day = date or dt.date.today().isoformat()
+    day = _day(date)
     g = view_graph(kg, view, focus, depth)
     page = render(g, view, day, f"{view} {focus or day}")
     return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;border:0"></iframe>')

@@ -51,3 +51,11 @@ def test_role_keys_are_the_ontology_notations() -> None:
 def test_kind_classes_exist() -> None:
     for cls in list(DECISION_CLASS.values()) + list(DOCUMENT_CLASS.values()):
         assert (cls, RDF.type, OWL.Class) in ONTOLOGY, cls
+
+
+def test_role_labels_are_the_ontology_labels() -> None:
+    from graph_builder.keys import ROLE_LABELS
+
+    by_notation = {str(ONTOLOGY.value(s, SKOS.notation)): str(o) for s, o in ONTOLOGY.subject_objects(RDFS.label)
+                   if getattr(o, "language", None) == "en" and ONTOLOGY.value(s, SKOS.notation) is not None}
+    assert ROLE_LABELS == by_notation
