@@ -130,13 +130,19 @@ def view_benchmark(work: Path, states: int = 5000) -> None:
     path = work / "synthetic-view.nq"
     generate(states * 62, path)
     kg = KnowledgeGraph.open(path)
+
+    def make() -> tuple:
+        g = view_graph(kg, "overview")
+        return g, render(g, "overview", "2020-01-01", "bench")
+
     start = time.perf_counter()
-    g = view_graph(kg, "overview")
-    html = render(g, "overview", "2020-01-01", "bench")
-    built = time.perf_counter() - start
+    g, html = make()
+    cold = time.perf_counter() - start
+    warm = timed(make, 3)
     page_path = work / "view.html"
     page_path.write_text(html, encoding="utf-8")
-    print(f"\n{g.number_of_nodes()}-node overview view: built in {built:.2f} s (target under 3 s)", end="")
+    print(f"\n{g.number_of_nodes()}-node overview view: built in {cold:.2f} s cold (first in the process, with "
+          f"imports), {warm:.2f} s warm median of 3 (target under 3 s)", end="")
     chromium = shutil.which("chromium")
     if not chromium:
         print("; chromium not installed, drawing not measured")

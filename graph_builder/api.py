@@ -10,6 +10,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from .errors import QueryError
+from .network import as_tokens
 from .paths import built_dataset
 from .registry import NamedQuery, catalogue, get_query, prepare
 from .results import Result
@@ -93,20 +94,26 @@ class KnowledgeGraph:
         """
         return self.engine.run(self.prepare(name, params))
 
-    def construct(self, name: str, **params: Any) -> list[tuple]:
-        """The triples of a named CONSTRUCT query as a list (a Graph only where the engine has no
-        faster path), for mappings such as ``network.to_networkx``."""
+    def construct(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
+        """The triples of a named CONSTRUCT query, for mappings such as ``network.to_networkx``.
+
+        >>> triples = KnowledgeGraph.open().construct("overview")
+        >>> [o for s, p, o in triples if s.endswith('/state/IND>') and o.endswith('@zh')]
+        ['"印度"@zh']
+        """
         return self.triples(self.prepare(name, params))
 
-    def triples(self, text: str) -> list[tuple]:
-        """The triples of a CONSTRUCT or DESCRIBE text, as a list."""
+    def triples(self, text: str) -> list[tuple[str, str, str]]:
+        """The triples of a CONSTRUCT or DESCRIBE text as N-Triples term strings
+        (``'<iri>'``, ``'"text"@en'``): plain strings that hash and sort fast, whatever the engine;
+        ``network.literal`` reads a literal's value."""
         fast = getattr(self.engine, "triples", None)
         if fast is not None:
             return fast(text)
         graph = self.engine.run(text).graph
         if graph is None:
             raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return list(graph)
+        return as_tokens(graph)
 
     def prepare(self, name: str, params: dict[str, Any]) -> str:
         """The named query's text with the parameters bound, ready for any SPARQL engine.

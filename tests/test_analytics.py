@@ -48,3 +48,29 @@ def test_centrality_ranks_states_and_respects_dates(kg: KnowledgeGraph) -> None:
     laos_then = [r for r in centrality(kg, "2024-01-01", top=27) if r[1] == "Laos"]
     laos_now = [r for r in centrality(kg, "2026-01-01", top=27) if r[1] == "Laos"]
     assert laos_now[0][2] == laos_then[0][2] + 1
+
+
+def test_mapping_is_the_same_from_every_engine(engines: dict[str, KnowledgeGraph]) -> None:
+    """pyoxigraph's native N-Triples and rdflib's terms give one networkx graph."""
+    from graph_builder.network import to_networkx
+
+    graphs = {name: to_networkx(kg.construct("overview")) for name, kg in engines.items()}
+    reference = graphs.pop("oxigraph")
+    assert reference.number_of_edges() > 50
+    for name, g in graphs.items():
+        assert dict(g.nodes(data=True)) == dict(reference.nodes(data=True)), name
+        assert sorted(g.edges(keys=True, data=True), key=str) == sorted(reference.edges(keys=True, data=True), key=str), name
+
+
+@pytest.mark.parametrize("text", ['plain', 'say "hi"', "back\\slash", "two\nlines\r", "tab\there", "中文 Русский", "\\u0041"])
+def test_literals_round_trip_through_ntriples(text: str) -> None:
+    """Literal values survive both pyoxigraph's N-Triples and our rdflib twin of it."""
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    from graph_builder.network import literal, term_token
+
+    native = str(ox.Literal(text, language="en"))
+    assert literal(native) == (text, "en")
+    assert literal(term_token(Literal(text, lang="en"))) == (text, "en")
+    assert literal(term_token(Literal(text))) == (text, "")
