@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
@@ -15,6 +15,9 @@ from .paths import built_dataset
 from .registry import NamedQuery, catalogue, get_query, prepare
 from .results import Result
 from .store import DEFAULT_ENGINE, Engine, open_engine
+
+if TYPE_CHECKING:
+    from .textcheck import TextChecker, TextReport
 
 _RESOLVE = """
 PREFIX sco: <https://w3id.org/sco-kg/ontology#>
@@ -41,6 +44,13 @@ SELECT DISTINCT ?entity WHERE {
 ORDER BY ?entity
 """
 
+_BY_IRI = """
+SELECT DISTINCT ?entity WHERE {
+  VALUES (?entity ?class) { (%s %s) }
+  ?entity a ?type .
+  FILTER(!BOUND(?class) || ?type = ?class)
+}
+"""
 _STATE = URIRef("https://w3id.org/sco-kg/ontology#State")
 
 
@@ -56,6 +66,7 @@ class KnowledgeGraph:
         self.engine = engine
         self._prepared: dict[tuple, str] = {}
         self._resolved: dict[tuple[str, str], URIRef] = {}
+        self._checker: TextChecker | None = None
 
     @classmethod
     def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE,
@@ -94,6 +105,20 @@ class KnowledgeGraph:
         """
         return self.engine.run(self.prepare(name, params))
 
+    def check_text(self, text: str, date: dt.date | None = None) -> TextReport:
+        """Which entities a news text mentions and whether its claims agree with the graph on
+        ``date`` (default today); see ``graph_builder.textcheck``.
+
+        >>> report = KnowledgeGraph.open().check_text("The SCO has 10 member states.", dt.date(2024, 1, 1))
+        >>> [(c.text, c.verdict) for c in report.claims]
+        [('10 member states', 'contradicted')]
+        """
+        from .textcheck import TextChecker
+
+        if self._checker is None:
+            self._checker = TextChecker(self)
+        return self._checker.check(text, date)
+
     def construct(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
         """The triples of a named CONSTRUCT query, for mappings such as ``network.to_networkx``.
 
@@ -130,7 +155,7 @@ class KnowledgeGraph:
         return text
 
     def resolve(self, kind: str, text: str) -> URIRef:
-        """An entity from an ISO alpha-3 code, a Wikidata QID or a label (any language).
+        """An entity from an ISO alpha-3 code, a Wikidata QID, a label (any language) or its IRI.
 
         >>> str(KnowledgeGraph.open().resolve("state", "Q668"))
         'https://w3id.org/sco-kg/id/state/IND'
@@ -138,7 +163,9 @@ class KnowledgeGraph:
         if (kind, text) in self._resolved:
             return self._resolved[(kind, text)]
         klass = _STATE.n3() if kind == "state" else "UNDEF"
-        if re.match(r"^Q[1-9]\d*$", text):
+        if text.startswith(("https://", "http://")):
+            query = _BY_IRI % (URIRef(text).n3(), klass)
+        elif re.match(r"^Q[1-9]\d*$", text):
             query = _BY_QID % (URIRef(f"http://www.wikidata.org/entity/{text}").n3(), klass)
         else:
             query = _RESOLVE % (Literal(text.lower()).n3(), klass)

@@ -309,6 +309,9 @@ def _article(w: _Writer, rec: Article) -> None:
         w.add(a, SCHEMA.about, iris.summit(key))
     for key in rec.ideas:
         w.add(a, SCHEMA.mentions, iris.principle(key))
+    for ref in rec.mentions:
+        kind, _, key = ref.partition(":")
+        w.add(a, SCHEMA.mentions, getattr(iris, kind)(key))
     if rec.interviewee or rec.interviewer:
         e = iris.interview(rec.id)
         w.add(e, RDF.type, SCO.Interview)

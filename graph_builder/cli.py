@@ -205,6 +205,26 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_text(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScoKgError(f"{args.file}: cannot read the text ({exc.__class__.__name__}: {exc})") from None
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise ScoKgError(f"--date '{args.date}' is not a day like 2025-08-30") from None
+    report = _open(args).check_text(text, day)
+    print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) if args.format == "json" else report.table())
+    return 0
+
+
 def _graph_option(sp: argparse.ArgumentParser, embedded_only: bool = True) -> None:
     """The ``--graph`` option; commands that only read the embedded default store also get its
     engine and no endpoint."""
@@ -303,6 +323,13 @@ def parser() -> argparse.ArgumentParser:
     vz.add_argument("--depth", type=int, default=1, help="ego view: how many steps around the focus")
     _graph_option(vz)
     vz.set_defaults(func=cmd_viz)
+
+    ct = sub.add_parser("check-text", help="which entities a news text mentions and whether its claims agree with the graph")
+    ct.add_argument("file", help="a UTF-8 text file, or - for standard input")
+    ct.add_argument("--date", help="judge the claims as of this day (default today; give the article's date)")
+    ct.add_argument("--format", choices=("table", "json"), default="table")
+    _graph_option(ct)
+    ct.set_defaults(func=cmd_check_text)
     return p
 
 

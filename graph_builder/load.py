@@ -27,6 +27,9 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _LOOSE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# What an article can mention, as ``kind:id`` (``state:CHN``), and the section each kind lives in.
+MENTIONABLE = {"state": "states", "organisation": "organisations", "place": "places", "person": "persons",
+               "summit": "summits", "document": "documents", "principle": "principles"}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -155,6 +158,11 @@ def _fail(file: Path, where: str, key: str, message: str) -> SourceError:
 
 def _check_value(meta: dict[str, Any], value: Any, file: Path, where: str, key: str) -> Any:
     kind: str = meta["kind"]
+    if kind == "mentions":
+        items = value if isinstance(value, list) else None
+        if items is None or not all(isinstance(v, str) and v.partition(":")[0] in MENTIONABLE and v.partition(":")[2] for v in items):
+            raise _fail(file, where, key, f"expected a list of kind:id references, kind one of {', '.join(MENTIONABLE)}")
+        return items
     if kind.startswith("refs:") or kind == "sources" or kind in ("langs",):
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items and kind == "sources":
@@ -272,6 +280,11 @@ def _check_references(loaded: Sources) -> None:
         for f in fields(record):
             kind: str = f.metadata["kind"]
             target = "sources" if kind == "sources" else kind.split(":", 1)[1] if ":" in kind else None
+            if kind == "mentions":
+                for ref in getattr(record, f.name):
+                    mentioned, _, key_ = ref.partition(":")
+                    if key_ not in loaded.records[MENTIONABLE[mentioned]]:
+                        raise SourceError(origin.file, origin.describe(key), f"mentions: unknown {mentioned} '{key_}'")
             if target is None:
                 continue
             value = getattr(record, f.name)

@@ -204,6 +204,7 @@ class Article:
     interviewer: list[str] = _f("refs:persons", [])
     about: list[str] = _f("refs:summits", [])
     ideas: list[str] = _f("refs:principles", [])
+    mentions: list[str] = _f("mentions", [])
 
 
 # Section name -> (record type, field that identifies a record).
