@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from .paths import built_dataset
 from .registry import NamedQuery, catalogue, get_query, prepare
 from .results import Result
 from .store import DEFAULT_ENGINE, Engine, open_engine
+from .wikidata_client import WDQS_URL
 
 if TYPE_CHECKING:
     from .textcheck import TextChecker, TextReport
@@ -67,6 +69,8 @@ class KnowledgeGraph:
         self._prepared: dict[tuple, str] = {}
         self._resolved: dict[tuple[str, str], URIRef] = {}
         self._checker: TextChecker | None = None
+        # Where federated catalogue queries send their Wikidata part (a mirror or test server).
+        self.wikidata_endpoint: str = os.environ.get("SCO_KG_WIKIDATA_ENDPOINT", WDQS_URL)
 
     @classmethod
     def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE,
@@ -146,10 +150,10 @@ class KnowledgeGraph:
         Prepared texts are memoised per graph; the key holds today's date, which the 'today'
         default depends on.
         """
-        key = (name, tuple(sorted((k, str(v)) for k, v in params.items())), dt.date.today())
+        key = (name, tuple(sorted((k, str(v)) for k, v in params.items())), dt.date.today(), self.wikidata_endpoint)
         text = self._prepared.get(key)
         if text is None:
-            text = prepare(get_query(name), params, self.resolve)
+            text = prepare(get_query(name), params, self.resolve, {"wikidata": self.wikidata_endpoint})
             if len(self._prepared) < 10_000:
                 self._prepared[key] = text
         return text

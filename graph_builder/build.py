@@ -7,6 +7,7 @@ written to temporaries and renamed, so a failed build leaves the previous output
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import hashlib
 import json
 import os
@@ -25,6 +26,7 @@ from .load import Sources, load_sources
 from .paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
 from .records import (
     Article,
+    WikidataFacts,
     Chair,
     ChangeEvent,
     Decision,
@@ -326,11 +328,32 @@ def _article(w: _Writer, rec: Article) -> None:
         w.cites(e, [rec.source])
 
 
+def _wikidata_facts(w: _Writer, rec: WikidataFacts) -> None:
+    kind, _, key = rec.entity.partition(":")
+    s = getattr(iris, kind)(key)
+    for prop, items in ((SCO.capital, rec.capital), (SCO.officialLanguage, rec.languages),
+                        (SCO.headOfState, rec.head_of_state), (SCO.headOfGovernment, rec.head_of_government)):
+        for qid, label in items.items():
+            w.add(s, prop, iris.wikidata(qid))
+            w.add(iris.wikidata(qid), RDFS.label, Literal(label, lang="en"))
+    w.add(s, SCO.population, Literal(rec.population) if rec.population is not None else None)
+    w.add(s, SCO.populationDate, _loose_date(rec.population_date) if rec.population_date else None)
+    w.add(s, SCO.areaKm2, Literal(Decimal(str(rec.area_km2))) if rec.area_km2 is not None else None)
+    if rec.latitude is not None and rec.longitude is not None:
+        geo = iris.geo(rec.entity)
+        w.add(s, SCHEMA.geo, geo)
+        w.add(geo, RDF.type, SCHEMA.GeoCoordinates)
+        w.add(geo, SCHEMA.latitude, Literal(Decimal(str(rec.latitude))))
+        w.add(geo, SCHEMA.longitude, Literal(Decimal(str(rec.longitude))))
+    w.add(s, SCO.retrievedOn, _date(rec.retrieved))
+    w.cites(s, rec.sources)
+
+
 _EMITTERS = {
     "sources": _source, "places": _place, "states": _state, "organisations": _organisation,
     "change_events": _change_event, "summits": _summit, "documents": _document,
     "decisions": _decision, "memberships": _membership, "persons": _person, "tenures": _tenure,
-    "chairs": _chair, "principles": _principle, "articles": _article,
+    "chairs": _chair, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
 }
 
 

@@ -95,7 +95,10 @@ def cmd_query(args: argparse.Namespace) -> int:
             )
             print(f"{q.name:<24} {q.summary}" + (f"\n{'':<24}   params: {params}" if params else ""))
         return 0
-    result = _open(args).query(args.name, **_params(args.param))
+    kg = _open(args)
+    if args.wikidata_endpoint:
+        kg.wikidata_endpoint = args.wikidata_endpoint
+    result = kg.query(args.name, **_params(args.param))
     sys.stdout.write(result.serialize(args.format))
     return 0
 
@@ -225,6 +228,53 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .wikidata import coverage
+
+    kg = _open(args)
+    triples = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+    print(f"{triples} triples")
+    print(f"{'kind':<14} {'entities':>8} {'Wikidata':>9} {'coverage':>9}")
+    for kind, total, linked in coverage(kg):
+        print(f"{kind:<14} {total:>8} {linked:>9} {linked / total:>9.0%}")
+    return 0
+
+
+def cmd_wikidata(args: argparse.Namespace) -> int:
+    import os
+
+    from .paths import enrichment_dir, wikidata_cache_dir
+    from .wikidata import check, diff, enrich, write_enrichment
+    from .wikidata_client import WDQS_URL, WikidataClient
+
+    endpoint = args.wikidata_endpoint or os.environ.get("SCO_KG_WIKIDATA_ENDPOINT") or WDQS_URL
+    cache = None if args.no_cache else Path(args.cache) if args.cache else wikidata_cache_dir()
+    client = WikidataClient(endpoint, cache_dir=cache, timeout=args.timeout, refresh=args.refresh)
+    kg = _open(args)
+    if args.action == "enrich":
+        out = write_enrichment(enrich(kg, client), Path(args.out) if args.out else enrichment_dir() / "wikidata.yaml")
+        print(f"wrote {out}; the next 'sco-kg build' loads it as the named graph '{out.stem}'")
+        return 0
+    if args.action == "check":
+        findings = check(kg, client)
+    else:
+        report = diff(kg, client)
+        findings = report.findings
+        if args.quickstatements:
+            Path(args.quickstatements).write_text("\n".join(report.quickstatements) + "\n", encoding="utf-8")
+    for finding in findings:
+        print(finding.line())
+    errors = sum(f.error for f in findings)
+    print(f"{errors} problem(s), {len(findings) - errors} note(s) against {endpoint} ({client.requests} request(s) sent)")
+    if args.action == "diff":
+        print("\nQuickStatements (v1, tab-separated):" if report.quickstatements else "\nno QuickStatements needed")
+        for line in report.quickstatements:
+            print(line)
+        if report.ignored:
+            print(f"({report.ignored} deprecated statement(s) ignored)")
+    return 1 if errors else 0
+
+
 def _graph_option(sp: argparse.ArgumentParser, embedded_only: bool = True) -> None:
     """The ``--graph`` option; commands that only read the embedded default store also get its
     engine and no endpoint."""
@@ -259,8 +309,27 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="query name (see --list)")
     q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE", help="a parameter; repeatable")
     q.add_argument("--list", action="store_true", help="list the catalogue")
+    q.add_argument("--wikidata-endpoint", metavar="URL",
+                   help="where federated queries send their Wikidata part (default: the Wikidata Query Service, or $SCO_KG_WIKIDATA_ENDPOINT)")
     engine_options(q)
     q.set_defaults(func=cmd_query)
+
+    st = sub.add_parser("stats", help="what the graph holds and how much of it links to Wikidata")
+    _graph_option(st)
+    st.set_defaults(func=cmd_stats)
+
+    wd = sub.add_parser("wikidata", help="check links against Wikidata, enrich from it, or diff with it")
+    wd.add_argument("action", choices=("check", "enrich", "diff"))
+    wd.add_argument("--endpoint", dest="wikidata_endpoint", metavar="URL",
+                    help="a Wikidata Query Service endpoint (default: the live service, or $SCO_KG_WIKIDATA_ENDPOINT)")
+    wd.add_argument("--cache", metavar="DIR", help="keep answers here (default: the build folder's cache/wikidata)")
+    wd.add_argument("--no-cache", action="store_true", help="ask the service every time")
+    wd.add_argument("--refresh", action="store_true", help="ask again even when an answer is cached")
+    wd.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for one answer")
+    wd.add_argument("--out", help="enrich: the generated source file (default: the build folder's enrichment/wikidata.yaml)")
+    wd.add_argument("--quickstatements", metavar="FILE", help="diff: also write the QuickStatements lines to FILE")
+    _graph_option(wd)
+    wd.set_defaults(func=cmd_wikidata)
 
     s = sub.add_parser("sparql", help="run raw SPARQL")
     s.add_argument("query", nargs="?", help="the query text, or '-' to read standard input")

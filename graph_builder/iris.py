@@ -113,3 +113,9 @@ TIME_GRAPH = ID["graph/time"]
 
 def wikidata(qid: str) -> URIRef:
     return WD[qid]
+
+
+def geo(entity_ref: str) -> URIRef:
+    """The coordinates node of an entity named ``kind:key`` (facts fetched from Wikidata)."""
+    kind, _, key = entity_ref.partition(":")
+    return ID[f"geo/{kind}/{key}"]

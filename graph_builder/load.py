@@ -19,7 +19,7 @@ import yaml
 
 from .errors import SourceError
 from .keys import LANGUAGES
-from .paths import SOURCES_DIR
+from .paths import SOURCES_DIR, enrichment_dir
 from .records import SECTIONS, Chair, Membership, Tenure
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -75,9 +75,13 @@ class Sources:
 
 
 def source_files(paths: Iterable[Path] | None = None) -> list[Path]:
-    """The YAML files to load: the package's own sources unless paths (files or folders) are given."""
+    """The YAML files to load: the package's own sources, plus any generated enrichment files
+    (``paths.enrichment_dir``), unless paths (files or folders) are given."""
     result: list[Path] = []
-    for path in [SOURCES_DIR] if paths is None else paths:
+    if paths is None:
+        extra = enrichment_dir()
+        paths = [SOURCES_DIR] + ([extra] if extra.is_dir() else [])
+    for path in paths:
         path = Path(path)
         if path.is_dir():
             result.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
@@ -158,11 +162,21 @@ def _fail(file: Path, where: str, key: str, message: str) -> SourceError:
 
 def _check_value(meta: dict[str, Any], value: Any, file: Path, where: str, key: str) -> Any:
     kind: str = meta["kind"]
-    if kind == "mentions":
-        items = value if isinstance(value, list) else None
+    if kind in ("mentions", "entityref"):
+        items = value if isinstance(value, list) and kind == "mentions" else [value] if kind == "entityref" else None
         if items is None or not all(isinstance(v, str) and v.partition(":")[0] in MENTIONABLE and v.partition(":")[2] for v in items):
-            raise _fail(file, where, key, f"expected a list of kind:id references, kind one of {', '.join(MENTIONABLE)}")
-        return items
+            shape = "a list of kind:id references" if kind == "mentions" else "a kind:id reference"
+            raise _fail(file, where, key, f"expected {shape}, kind one of {', '.join(MENTIONABLE)}")
+        return items if kind == "mentions" else value
+    if kind == "items":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and _QID.match(k) and isinstance(v, str) and v.strip()
+                                                  for k, v in value.items()):
+            raise _fail(file, where, key, "expected a mapping of Wikidata ids to English labels, like {Q956: Beijing}")
+        return dict(value)
+    if kind == "number":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise _fail(file, where, key, f"'{value}' is not a number")
+        return float(value)
     if kind.startswith("refs:") or kind == "sources" or kind in ("langs",):
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items and kind == "sources":
@@ -280,11 +294,12 @@ def _check_references(loaded: Sources) -> None:
         for f in fields(record):
             kind: str = f.metadata["kind"]
             target = "sources" if kind == "sources" else kind.split(":", 1)[1] if ":" in kind else None
-            if kind == "mentions":
-                for ref in getattr(record, f.name):
+            if kind in ("mentions", "entityref"):
+                value = getattr(record, f.name)
+                for ref in value if kind == "mentions" else [value]:
                     mentioned, _, key_ = ref.partition(":")
                     if key_ not in loaded.records[MENTIONABLE[mentioned]]:
-                        raise SourceError(origin.file, origin.describe(key), f"mentions: unknown {mentioned} '{key_}'")
+                        raise SourceError(origin.file, origin.describe(key), f"{f.name}: unknown {mentioned} '{key_}'")
             if target is None:
                 continue
             value = getattr(record, f.name)

@@ -39,3 +39,17 @@ def default_build_dir() -> Path:
 def built_dataset(build_dir: Path | None = None) -> Path:
     """The TriG file a build writes and every query reads."""
     return (build_dir or default_build_dir()) / f"{BUILD_BASENAME}.trig"
+
+
+def enrichment_dir() -> Path:
+    """Generated source files (``sco-kg wikidata enrich``) that every build adds when present:
+    ``$SCO_KG_ENRICH_DIR`` or the build folder's ``enrichment``."""
+    explicit = os.environ.get("SCO_KG_ENRICH_DIR")
+    return Path(explicit) if explicit else default_build_dir() / "enrichment"
+
+
+def wikidata_cache_dir() -> Path:
+    """Answers of the Wikidata Query Service kept between runs: ``$SCO_KG_CACHE_DIR`` or the
+    build folder's ``cache/wikidata``."""
+    explicit = os.environ.get("SCO_KG_CACHE_DIR")
+    return Path(explicit) if explicit else default_build_dir() / "cache" / "wikidata"

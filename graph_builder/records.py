@@ -208,6 +208,26 @@ class Article:
 
 
 # Section name -> (record type, field that identifies a record).
+@dataclass(frozen=True)
+class WikidataFacts:
+    """Facts about one entity fetched from Wikidata (``sco-kg wikidata enrich`` writes these);
+    item fields map QIDs to English labels."""
+
+    entity: str = _f("entityref")
+    item: str = _f("qid")
+    retrieved: dt.date = _f("date")
+    sources: list[str] = _f("sources")
+    capital: dict[str, str] = _f("items", {})
+    languages: dict[str, str] = _f("items", {})
+    head_of_state: dict[str, str] = _f("items", {})
+    head_of_government: dict[str, str] = _f("items", {})
+    population: int | None = _f("int", None)
+    population_date: str | None = _f("loose_date", None)
+    area_km2: float | None = _f("number", None)
+    latitude: float | None = _f("number", None)
+    longitude: float | None = _f("number", None)
+
+
 SECTIONS: dict[str, tuple[type, str]] = {
     "sources": (Source, "id"),
     "places": (Place, "id"),
@@ -223,4 +243,5 @@ SECTIONS: dict[str, tuple[type, str]] = {
     "chairs": (Chair, "id"),
     "principles": (Principle, "id"),
     "articles": (Article, "id"),
+    "wikidata_facts": (WikidataFacts, "entity"),
 }

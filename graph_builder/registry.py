@@ -23,7 +23,10 @@ from .paths import QUERIES_DIR
 if TYPE_CHECKING:
     from rdflib import Literal, URIRef
 
-HEADER_KEYS = {"summary", "description", "params", "tags"}
+HEADER_KEYS = {"summary", "description", "params", "tags", "service"}
+# Services a federated query may name in its header, with the IRI its SERVICE clause uses; the
+# IRI is swapped for the endpoint chosen at run time (a mirror, or a test server).
+SERVICES = {"wikidata": "https://query.wikidata.org/sparql"}
 PARAM_KEYS = {"name", "type", "default", "description", "required"}
 PARAM_TYPES = ("date", "year", "integer", "string", "role", "office", "state", "entity", "iri")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -56,6 +59,7 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+    service: str | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -92,8 +96,11 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise QueryError(f"{path.name}: tags must be a list of words")
     if params and not _WHERE.search(text):
         raise QueryError(f"{path.name}: a query with parameters must use an explicit 'WHERE {{'")
+    service = header.get("service")
+    if service is not None and (service not in SERVICES or f"SERVICE <{SERVICES[service]}>" not in text):
+        raise QueryError(f"{path.name}: 'service' must be one of {', '.join(SERVICES)} and the query must use SERVICE <{SERVICES.get(service, '...')}>")
     return NamedQuery(path.stem, path, header["summary"].strip(), header["description"].strip(),
-                      text, params, tuple(tags))
+                      text, params, tuple(tags), service)
 
 
 def _parse_param(path: Path, raw: Any) -> Param:
@@ -185,8 +192,9 @@ def bind(query: NamedQuery, terms: dict[str, URIRef | Literal | None]) -> str:
     return query.text[: match.end()] + block + query.text[match.end():]
 
 
-def prepare(query: NamedQuery, values: dict[str, Any], resolve: Resolver) -> str:
-    """Check the user's values against the parameters, apply defaults, and bind them."""
+def prepare(query: NamedQuery, values: dict[str, Any], resolve: Resolver, services: dict[str, str] | None = None) -> str:
+    """Check the user's values against the parameters, apply defaults, and bind them; a
+    federated query's SERVICE IRI becomes the endpoint ``services`` names for it."""
     for name in values:
         query.param(name)
     terms: dict[str, URIRef | Literal | None] = {}
@@ -195,4 +203,7 @@ def prepare(query: NamedQuery, values: dict[str, Any], resolve: Resolver) -> str
         if value is None and param.required:
             raise QueryError(f"query '{query.name}' needs parameter '{param.name}' ({param.type})")
         terms[param.name] = to_term(param, value, resolve)
-    return bind(query, terms)
+    text = bind(query, terms)
+    if query.service and services and services.get(query.service):
+        text = text.replace(f"SERVICE <{SERVICES[query.service]}>", f"SERVICE <{services[query.service]}>")
+    return text

@@ -78,6 +78,14 @@ class SCO(DefinedNamespace):
     setOutIn: URIRef
     interviewee: URIRef
     interviewer: URIRef
+    capital: URIRef
+    population: URIRef
+    populationDate: URIRef
+    areaKm2: URIRef
+    officialLanguage: URIRef
+    headOfState: URIRef
+    headOfGovernment: URIRef
+    retrievedOn: URIRef
     quote: URIRef
 
 

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from helpers import FIXTURES
 
 from graph_builder.api import KnowledgeGraph
 from graph_builder.build import BuildResult, build
@@ -38,6 +39,22 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def oxigraph_server() -> Iterator[str]:
     """Base URL of a fresh in-memory Oxigraph server (PyPI package ``oxigraph``) on loopback."""
+    yield from _oxigraph()
+
+
+@pytest.fixture(scope="session")
+def wikidata_server() -> Iterator[str]:
+    """SPARQL endpoint URL of an Oxigraph server on loopback holding the Wikidata-shaped
+    fixture (tests/fixtures/wikidata): the stand-in for the Wikidata Query Service."""
+    for base in _oxigraph():
+        data = (FIXTURES / "wikidata" / "wikidata.ttl").read_bytes()
+        request = urllib.request.Request(f"{base}/store?default", data=data, method="PUT",
+                                         headers={"Content-Type": "text/turtle"})
+        urllib.request.urlopen(request, timeout=30).read()
+        yield f"{base}/query"
+
+
+def _oxigraph() -> Iterator[str]:
     binary = shutil.which("oxigraph")
     assert binary, "the Oxigraph server is missing: pip install oxigraph"
     port = _free_port()
@@ -66,7 +83,11 @@ def remote(built: BuildResult, oxigraph_server: str) -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
-def engines(built: BuildResult, remote: KnowledgeGraph) -> dict[str, KnowledgeGraph]:
+def engines(built: BuildResult, remote: KnowledgeGraph, wikidata_server: str) -> dict[str, KnowledgeGraph]:
+    """The three engines; federated catalogue queries reach the Wikidata stand-in on loopback."""
     path = built_dataset(built.out_dir)
     local = {name: KnowledgeGraph.open(path, engine=name) for name in ("oxigraph", "rdflib")}
-    return {**local, "remote": remote}
+    every = {**local, "remote": remote}
+    for kg in every.values():
+        kg.wikidata_endpoint = wikidata_server
+    return every
