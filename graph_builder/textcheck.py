@@ -337,6 +337,8 @@ _OFFICES = [
 ]
 _FORMER = re.compile(r"(?:former|ex-|then|бывш\w*|前任|前)\s*(?:SCO\s+|上合组织)?$", re.I)
 _CHAIR = re.compile(r"presidency|chairmanship|chairs?\b|presides|轮值主席国|主席国|председательств\w*", re.I)
+# A chair claim without years must speak of the present: "holds the chair", "under its presidency".
+_CHAIR_NOW = re.compile(r"\b(?:holds?|holding|currently|under|presides|chairs)\b|现任|担任|正在|председательствует|под председательством", re.I)
 _JOIN = re.compile(r"\b(?:joined|join|became|become|becomes|admitted|granted|acceded|gained|obtained|received)\b"
                    r"|加入|成为|获得|вступил\w*|стал\w*|получил\w*|присоедин\w*", re.I)
 _ROLE_WORDS = [
@@ -474,6 +476,8 @@ class TextChecker:
                 reason = f"the graph records no chairmanship of {state.label} from {y1} to {y2}; its terms: " + \
                     ", ".join(f"{r['start']} to {r.get('end', 'today')}" for r in rows)
             return [self._claim("chair", text, start, SUPPORTED if spans else CONTRADICTED, reason, "offices", {}, spans or rows)]
+        if not _CHAIR_NOW.search(sentence):
+            return []
         rows = self._ask("chair", date=day.isoformat())
         holders = {r.get("state"): r.get("stateLabel") for r in rows}
         if not holders:

@@ -411,7 +411,7 @@ def _diff_offices(kg: KnowledgeGraph, client: WikidataClient, report: DiffReport
                     if mine and _day(found.get(q)) != mine]
         if problems:
             report.findings.append(Finding("date mismatch", str(t.person), name, f"{what}: Wikidata has " + "; ".join(problems)))
-    for label, r in sorted(theirs.items()):
+    for _, r in sorted(theirs.items()):
         report.findings.append(Finding("extra statement", SCO_IRI, "Shanghai Cooperation Organisation",
                                        f"Wikidata names {r.get('personLabel', r['person'])} ({OFFICE_PROPERTY}); the graph has no such Secretary-General"))
 

@@ -200,3 +200,20 @@ def test_cli_json_shape_and_errors(built: object, article: str, tmp_path) -> Non
 def test_a_surname_alone_names_a_person_unless_it_is_a_given_name(kg: KnowledgeGraph) -> None:
     got = linked(kg.check_text("Yermekbayev met Alimov; Ming did not come."))
     assert got == [("Yermekbayev", f"{ID}person/nurlan-yermekbayev"), ("Alimov", f"{ID}person/rashid-alimov")]
+
+
+@pytest.mark.parametrize("text, day, verdict", [
+    ("Under its 2024-2025 presidency, China called for unity.", "2025-08-30", SUPPORTED),
+    ("India held the SCO presidency in 2022-2023.", "2025-08-30", SUPPORTED),
+    ("Under its 2023-2024 presidency, China called for unity.", "2025-08-30", CONTRADICTED),
+    ("Kazakhstan currently holds the SCO chairmanship.", "2024-01-01", SUPPORTED),
+    ("Kazakhstan currently holds the SCO chairmanship.", "2025-01-01", CONTRADICTED),
+])
+def test_chair_claims(kg: KnowledgeGraph, text: str, day: str, verdict: str) -> None:
+    claims = kg.check_text(text, dt.date.fromisoformat(day)).claims
+    assert [(c.kind, c.verdict) for c in claims] == [("chair", verdict)]
+    assert claims[0].sources
+
+
+def test_a_chair_in_the_future_is_not_judged(kg: KnowledgeGraph) -> None:
+    assert kg.check_text("India will take over the chairmanship.", dt.date(2025, 1, 1)).claims == []
