@@ -187,7 +187,7 @@ def test_page_in_headless_chromium(base: str, kg: KnowledgeGraph) -> None:
             assert page.inner_text("#boolean") == "true"
             page.fill("#query", "SELECT * WHERE {")
             page.click("#run")
-            page.wait_for_function("document.getElementById('status').className === 'error'")
+            page.wait_for_selector("#status.error")
             assert "malformed SPARQL" in page.inner_text("#status")
         finally:
             browser.close()
