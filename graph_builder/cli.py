@@ -35,9 +35,13 @@ def _open(args: argparse.Namespace):  # noqa: ANN202 - the API type is imported 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
+    from .paths import enrichment_dir
+
     result = build(args.sources or None, Path(args.out) if args.out else None, validate=not args.no_validate)
     m = result.manifest
     print(f"built {m['triples']} triples in {len(m['graphs'])} named graphs -> {result.out_dir}/")
+    if not args.sources and enrichment_dir().is_dir():
+        print(f"including the generated sources in {enrichment_dir()}/ (delete them to build without)")
     _print_summary(m["classes"])
     return 0
 

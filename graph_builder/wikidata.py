@@ -324,17 +324,19 @@ def diff(kg: KnowledgeGraph, client: WikidataClient) -> DiffReport:
             if role is not None and qid(r.get("role")):
                 role_items.setdefault(role, qid(r["role"]))  # type: ignore[arg-type]
             theirs[qid(r["item"]) or ""].append(_Statement(role, r.get("role"), label, _day(r.get("start")), _day(r.get("end"))))
+    reference = _contemporary_sources(kg)
     ours: dict[str, list[Any]] = defaultdict(list)
     for m in kg.query("memberships").records():
         if m.organisation == "sco" and str(m.iso3) in by_iso:
             ours[by_iso[str(m.iso3)]].append(m)
     for item in sorted(states):  # type: ignore[arg-type]
-        _diff_state(item, states[item], sorted(ours[item], key=lambda m: m.start), theirs[item], role_items, report)
+        _diff_state(item, states[item], sorted(ours[item], key=lambda m: m.start), theirs[item], role_items, reference, report)
     _diff_offices(kg, client, report)
     return report
 
 
-def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement], role_items: dict[Role, str], report: DiffReport) -> None:
+def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement], role_items: dict[Role, str],
+                reference: dict[str, str], report: DiffReport) -> None:
     entity, label = str(state.entity), str(state.label)
     unmatched = list(theirs)
     for m in ours:
@@ -343,7 +345,7 @@ def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement]
         same_role = [s for s in unmatched if s.role is role]
         match = next((s for s in same_role if s.start == start), None) or next((s for s in same_role if s.start is None), None) \
             or (min(same_role, key=lambda s: abs(dt.date.fromisoformat(s.start) - m.start)) if same_role else None)
-        url = str(m.sources).split()[0] if m.sources else None
+        url = reference.get(str(m.membership))
         if match is None:
             report.findings.append(Finding("missing statement", entity, label, f"Wikidata has no P463 {SCO_QID} statement for {what}"))
             report.quickstatements += _qs(item, role, start, end, role_items, url, label)
@@ -371,6 +373,34 @@ def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement]
         report.findings.append(Finding("extra statement", entity, label,
                                        f"Wikidata states {held} from {s.start or '?'}" + (f" to {s.end}" if s.end else "")
                                        + "; the graph has no such status (not removed by QuickStatements)"))
+
+
+def _contemporary_sources(kg: KnowledgeGraph) -> dict[str, str]:
+    """For each status membership, the URL of its source dated closest to the membership's start:
+    the report of the day makes the best reference for a Wikidata statement."""
+    rows = kg.sparql("""PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX time: <http://www.w3.org/2006/time#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <http://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX sco: <https://w3id.org/sco-kg/ontology#>
+SELECT ?membership ?start ?url ?published WHERE {
+  ?membership a sco:StatusMembership ; org:memberDuring/time:hasBeginning/time:inXSDDate ?start ;
+      prov:wasDerivedFrom ?source .
+  ?source schema:url ?url .
+  OPTIONAL { ?source dcterms:date ?published }
+}""").rows
+    middle = {4: "-07-01", 7: "-15", 10: ""}  # a year or month stands for its middle day
+    best: dict[str, tuple[int, str]] = {}
+    for membership, start, url, published in rows:
+        text = str(published) if published is not None else ""
+        if len(text) in middle:
+            distance = abs((dt.date.fromisoformat(text + middle[len(text)]) - dt.date.fromisoformat(str(start))).days)
+        else:
+            distance = 10**6
+        candidate = (distance, str(url))
+        best[str(membership)] = min(best.get(str(membership), candidate), candidate)
+    return {m: url for m, (_, url) in best.items()}
 
 
 def _qs(item: str, role: Role, start: str, end: str | None, role_items: dict[Role, str], url: str | None, label: str) -> list[str]:
