@@ -103,6 +103,8 @@ def test_diff_reads_statements_and_qualifiers(kg: KnowledgeGraph, client: Wikida
     assert belarus == ["Q184\tP463\tQ485207\tP580\t+2024-07-04T00:00:00Z/11\tS854\t" + belarus[0].split("\tS854\t")[1]]
     assert belarus[0].split("\tS854\t")[1].startswith('"http')
     assert all(line.startswith("#") or "\tS854\t\"http" in line for line in report.quickstatements)
+    iran = [line for line in report.quickstatements if line.startswith("Q794\t")]
+    assert len(iran) == 1 and "sputnikglobe.com/20230704/" in iran[0]  # the report of the day, not a later article
     assert not any("Q-fixture" in line and not line.startswith("#") for line in report.quickstatements)
 
 
