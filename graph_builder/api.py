@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from .paths import built_dataset
 from .registry import NamedQuery, catalogue, get_query, prepare
 from .results import Result
 from .store import DEFAULT_ENGINE, Engine, open_engine
-from .wikidata_client import WDQS_URL
+from .wikidata_client import default_endpoint
 
 if TYPE_CHECKING:
     from .textcheck import TextChecker, TextReport
@@ -70,7 +69,7 @@ class KnowledgeGraph:
         self._resolved: dict[tuple[str, str], URIRef] = {}
         self._checker: TextChecker | None = None
         # Where federated catalogue queries send their Wikidata part (a mirror or test server).
-        self.wikidata_endpoint: str = os.environ.get("SCO_KG_WIKIDATA_ENDPOINT", WDQS_URL)
+        self.wikidata_endpoint: str = default_endpoint()
 
     @classmethod
     def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE,

@@ -245,13 +245,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
-    import os
-
     from .paths import enrichment_dir, wikidata_cache_dir
     from .wikidata import check, diff, enrich, write_enrichment
-    from .wikidata_client import WDQS_URL, WikidataClient
+    from .wikidata_client import WikidataClient, default_endpoint
 
-    endpoint = args.wikidata_endpoint or os.environ.get("SCO_KG_WIKIDATA_ENDPOINT") or WDQS_URL
+    endpoint = args.wikidata_endpoint or default_endpoint()
     cache = None if args.no_cache else Path(args.cache) if args.cache else wikidata_cache_dir()
     client = WikidataClient(endpoint, cache_dir=cache, timeout=args.timeout, refresh=args.refresh)
     kg = _open(args)

@@ -156,6 +156,11 @@ def _parse_record(record_type: type, item: Any, origin: Origin) -> Any:
     return record_type(**values)
 
 
+def _is_entity_ref(value: Any) -> bool:
+    kind, _, key = value.partition(":") if isinstance(value, str) else ("", "", "")
+    return kind in MENTIONABLE and bool(key)
+
+
 def _fail(file: Path, where: str, key: str, message: str) -> SourceError:
     return SourceError(file, where, f"{key}: {message}")
 
@@ -163,11 +168,12 @@ def _fail(file: Path, where: str, key: str, message: str) -> SourceError:
 def _check_value(meta: dict[str, Any], value: Any, file: Path, where: str, key: str) -> Any:
     kind: str = meta["kind"]
     if kind in ("mentions", "entityref"):
-        items = value if isinstance(value, list) and kind == "mentions" else [value] if kind == "entityref" else None
-        if items is None or not all(isinstance(v, str) and v.partition(":")[0] in MENTIONABLE and v.partition(":")[2] for v in items):
-            shape = "a list of kind:id references" if kind == "mentions" else "a kind:id reference"
+        many = kind == "mentions"
+        items = value if many else [value]
+        if not isinstance(items, list) or not all(_is_entity_ref(v) for v in items):
+            shape = "a list of kind:id references" if many else "a kind:id reference"
             raise _fail(file, where, key, f"expected {shape}, kind one of {', '.join(MENTIONABLE)}")
-        return items if kind == "mentions" else value
+        return value
     if kind == "items":
         if not isinstance(value, dict) or not all(isinstance(k, str) and _QID.match(k) and isinstance(v, str) and v.strip()
                                                   for k, v in value.items()):

@@ -19,6 +19,7 @@ import yaml
 from .errors import QueryError
 from .keys import Office, Role
 from .paths import QUERIES_DIR
+from .wikidata_client import WDQS_URL
 
 if TYPE_CHECKING:
     from rdflib import Literal, URIRef
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 HEADER_KEYS = {"summary", "description", "params", "tags", "service"}
 # Services a federated query may name in its header, with the IRI its SERVICE clause uses; the
 # IRI is swapped for the endpoint chosen at run time (a mirror, or a test server).
-SERVICES = {"wikidata": "https://query.wikidata.org/sparql"}
+SERVICES = {"wikidata": WDQS_URL}
 PARAM_KEYS = {"name", "type", "default", "description", "required"}
 PARAM_TYPES = ("date", "year", "integer", "string", "role", "office", "state", "entity", "iri")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

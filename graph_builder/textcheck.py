@@ -21,7 +21,6 @@ from typing import Any
 
 from .api import KnowledgeGraph
 from .keys import ROLE_LABELS, Office, Role
-from .results import to_python
 
 SUPPORTED, CONTRADICTED, UNKNOWN = "supported", "contradicted", "not in graph"
 SCO_IRI = "https://w3id.org/sco-kg/id/org/sco"
@@ -369,6 +368,7 @@ class TextChecker:
         """Mentions and judged claims of ``text`` as of ``date`` (default: today)."""
         day = date or dt.date.today()
         mentions = self.gazetteer.find(text)
+        about_sco = any(x.entity == SCO_IRI for x in mentions)
         report = TextReport(day, mentions)
         for m in _SENTENCE.finditer(text):
             sentence, offset = m.group(0), m.start()
@@ -378,15 +378,16 @@ class TextChecker:
             report.claims += self._offices(text, sentence, offset, inside, day)
             report.claims += self._joins(sentence, offset, inside, dates)
             report.claims += self._summits(sentence, offset, inside, dates)
-            report.claims += self._ages(sentence, offset, inside, day, text)
+            if about_sco:
+                report.claims += self._ages(sentence, offset, inside, day)
         report.claims.sort(key=lambda c: (c.start, c.end))
         return report
 
     def _ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         key = (name, tuple(sorted(params.items())))
         if key not in self._answers:
-            result = self.kg.query(name, **params)
-            self._answers[key] = [{v: _plain(x) for v, x in zip(result.variables, row) if x is not None} for row in result.rows]
+            self._answers[key] = [{k: v for k, v in row._asdict().items() if v is not None}
+                                  for row in self.kg.query(name, **params).records()]
         return self._answers[key]
 
     def _claim(self, kind: str, text: str, start: int, verdict: str, reason: str, query: str,
@@ -546,10 +547,10 @@ class TextChecker:
         reason = "the graph's summits that year: " + "; ".join(f"{r['eventLabel']} in {r['cityLabel']} from {r['start']} to {r['end']}" for r in rows)
         return [self._claim("summit", text, start, CONTRADICTED, reason, "summits", params, rows)]
 
-    def _ages(self, sentence: str, offset: int, inside: list[Mention], day: dt.date, text: str) -> list[Claim]:
+    def _ages(self, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
+        """Age claims of a text about the SCO; "N years" alone must sit in a sentence naming the
+        SCO or open the sentence ("Over 24 years, it has ...")."""
         about_sco = any(x.entity == SCO_IRI for x in inside)
-        if not about_sco and not any(x.entity == SCO_IRI for x in self.gazetteer.find(text)):
-            return []
         claims = []
         for pattern, kind in _AGE:
             for m in pattern.finditer(sentence):
@@ -587,11 +588,6 @@ class TextChecker:
                 claims.append(self._claim("age", m.group(0), offset + m.start(), SUPPORTED if holds else CONTRADICTED,
                                           reason, "entity_profile", params, rows))
         return claims
-
-
-def _plain(term: Any) -> Any:
-    value = to_python(term)
-    return value if isinstance(value, (int, dt.date)) else str(value)
 
 
 def _role_in(sentence: str) -> str | None:

@@ -34,6 +34,12 @@ from . import __version__
 from .errors import ScoKgError
 
 WDQS_URL = "https://query.wikidata.org/sparql"
+
+
+def default_endpoint() -> str:
+    """The endpoint to ask when none is given: ``$SCO_KG_WIKIDATA_ENDPOINT`` (a mirror) or WDQS."""
+    return os.environ.get("SCO_KG_WIKIDATA_ENDPOINT") or WDQS_URL
+
 USER_AGENT = (f"sco-kg/{__version__} (https://w3id.org/sco-kg; SCO knowledge graph builder, "
               "contact via the issue tracker linked there) SPARQLWrapper")
 MAX_WAIT_S = 120.0
