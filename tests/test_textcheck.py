@@ -184,7 +184,7 @@ def test_cli_json_shape_and_errors(built: object, article: str, tmp_path) -> Non
     run = [sys.executable, "-m", "graph_builder", "check-text"]
     out = subprocess.run(run + [str(ARTICLE), "--date", "2025-08-30", "--format", "json"], capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
-    assert set(data) >= {"mentions", "claims"}
+    assert set(data) >= {"mentions", "claims"} and len(data["mentions"]) >= 10 and len(data["claims"]) >= 6
     assert all({"text", "entity", "wikidata"} <= set(m) for m in data["mentions"])
     assert all({"text", "verdict", "query", "rows", "sources"} <= set(c) for c in data["claims"])
     piped = subprocess.run(run + ["-", "--date", "2025-08-30"], input="The SCO has 10 member states.", capture_output=True, text=True, check=True)
