@@ -30,7 +30,7 @@ from rdflib import Dataset  # noqa: E402
 from synthetic import generate  # noqa: E402
 
 from graph_builder.api import KnowledgeGraph, list_queries  # noqa: E402
-from graph_builder.build import build  # noqa: E402
+from graph_builder.build.graph import build  # noqa: E402
 
 PARAMS = {"state_history": {"state": "IND"}}
 SYNTHETIC_PARAMS = {"state_history": {"state": "AAAB"}}
@@ -125,7 +125,7 @@ def view_benchmark(work: Path, states: int = 5000) -> None:
     """Build a 5,000-node overview from a synthetic graph, then time its drawing in chromium."""
     import shutil
 
-    from graph_builder.viz import render, view_graph
+    from graph_builder.explore.views import render, view_graph
 
     path = work / "synthetic-view.nq"
     generate(states * 62, path)

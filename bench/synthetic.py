@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph_builder import iris
-from graph_builder.paths import ONTOLOGY_FILE
+from graph_builder.core.paths import ONTOLOGY_FILE
 
 ROLES = ("observer", "dialogue_partner", "partner", "member")
 XSD = "http://www.w3.org/2001/XMLSchema#"

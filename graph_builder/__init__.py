@@ -1,7 +1,12 @@
 """sco-kg: a cited knowledge graph of the Shanghai Cooperation Organisation.
 
-The public API is imported lazily, so the command line starts without loading what a
-command does not use.
+The package's folders are the pipeline, bottom to top: ``core`` (what every stage shares),
+``build`` (sources to a checked dataset), ``query`` (catalogue and engines), ``api``
+(``KnowledgeGraph``), then the features that take a ``KnowledgeGraph``: ``explore`` (pictures and
+graph analytics), ``link`` (Wikidata and news text) and ``publish`` (what leaves the machine).
+
+The public API is imported lazily, so the command line starts without loading what a command
+does not use.
 """
 
 from __future__ import annotations
@@ -9,23 +14,23 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
+from .core.version import __version__
 
 _EXPORTS = {
     "KnowledgeGraph": "api",
     "list_queries": "api",
-    "Result": "results",
-    "build": "build",
-    "build_dataset": "build",
-    "load_sources": "load",
-    "validate_dataset": "validate",
-    "ScoKgError": "errors",
-    "SourceError": "errors",
-    "QueryError": "errors",
-    "ValidationError": "errors",
+    "Result": "query.results",
+    "build_dataset": "build.graph",
+    "load_sources": "build.load",
+    "validate_dataset": "build.validate",
+    "check_text": "link.textcheck",
+    "ScoKgError": "core.errors",
+    "SourceError": "core.errors",
+    "QueryError": "core.errors",
+    "ValidationError": "core.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(["__version__", *_EXPORTS])
 
 
 def __getattr__(name: str) -> Any:

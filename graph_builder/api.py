@@ -5,20 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import Literal, URIRef
 
-from .errors import QueryError
-from .network import as_tokens
-from .paths import built_dataset
-from .registry import NamedQuery, catalogue, get_query, prepare
-from .results import Result
-from .store import DEFAULT_ENGINE, Engine, open_engine
-from .wikidata_client import default_endpoint
-
-if TYPE_CHECKING:
-    from .textcheck import TextChecker, TextReport
+from .core.errors import QueryError
+from .core.paths import built_dataset
+from .query.registry import (
+    NamedQuery,
+    catalogue,
+    default_wikidata_endpoint,
+    get_query,
+    prepare,
+)
+from .query.results import Result
+from .query.store import DEFAULT_ENGINE, Engine, open_engine
+from .query.terms import as_tokens
 
 _RESOLVE = """
 PREFIX sco: <https://w3id.org/sco-kg/ontology#>
@@ -67,9 +69,8 @@ class KnowledgeGraph:
         self.engine = engine
         self._prepared: dict[tuple, str] = {}
         self._resolved: dict[tuple[str, str], URIRef] = {}
-        self._checker: TextChecker | None = None
         # Where federated catalogue queries send their Wikidata part (a mirror or test server).
-        self.wikidata_endpoint: str = default_endpoint()
+        self.wikidata_endpoint: str = default_wikidata_endpoint()
 
     @classmethod
     def open(cls, path: Path | str | None = None, engine: str = DEFAULT_ENGINE,
@@ -77,13 +78,13 @@ class KnowledgeGraph:
         """Load a built TriG file (default: the build folder's, built first if missing), or
         use a remote SPARQL 1.1 endpoint that holds the published graph."""
         if endpoint is not None:
-            from .remote import RemoteEngine
+            from .query.remote import RemoteEngine
 
             return cls(RemoteEngine(endpoint))
         if path is None:
             path = built_dataset()
             if not path.exists():
-                from .build import build
+                from .build.graph import build
 
                 build(out_dir=path.parent)
         path = Path(path)
@@ -108,20 +109,6 @@ class KnowledgeGraph:
         """
         return self.engine.run(self.prepare(name, params))
 
-    def check_text(self, text: str, date: dt.date | None = None) -> TextReport:
-        """Which entities a news text mentions and whether its claims agree with the graph on
-        ``date`` (default today); see ``graph_builder.textcheck``.
-
-        >>> report = KnowledgeGraph.open().check_text("The SCO has 10 member states.", dt.date(2024, 1, 1))
-        >>> [(c.text, c.verdict) for c in report.claims]
-        [('10 member states', 'contradicted')]
-        """
-        from .textcheck import TextChecker
-
-        if self._checker is None:
-            self._checker = TextChecker(self)
-        return self._checker.check(text, date)
-
     def construct(self, name: str, **params: Any) -> list[tuple[str, str, str]]:
         """The triples of a named CONSTRUCT query, for mappings such as ``network.to_networkx``.
 
@@ -134,7 +121,7 @@ class KnowledgeGraph:
     def triples(self, text: str) -> list[tuple[str, str, str]]:
         """The triples of a CONSTRUCT or DESCRIBE text as N-Triples term strings
         (``'<iri>'``, ``'"text"@en'``): plain strings that hash and sort fast, whatever the engine;
-        ``network.literal`` reads a literal's value."""
+        ``query.terms.literal`` reads a literal's value."""
         fast = getattr(self.engine, "triples", None)
         if fast is not None:
             return fast(text)

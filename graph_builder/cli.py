@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import ScoKgError
+from .core.errors import ScoKgError
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -33,9 +33,8 @@ def _open(args: argparse.Namespace):  # noqa: ANN202 - the API type is imported 
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
-
-    from .paths import enrichment_dir
+    from .build.graph import build
+    from .core.paths import enrichment_dir
 
     result = build(args.sources or None, Path(args.out) if args.out else None, validate=not args.no_validate)
     m = result.manifest
@@ -67,7 +66,7 @@ def _print_summary(classes: dict[str, int]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_dataset, validate_file
+    from .build.validate import validate_dataset, validate_file
 
     if args.file:
         path = Path(args.file)
@@ -75,8 +74,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             raise ScoKgError(f"{path}: no such file")
         violations = validate_file(path)
     else:
-        from .build import build_dataset
-        from .load import load_sources
+        from .build.graph import build_dataset
+        from .build.load import load_sources
 
         violations = validate_dataset(build_dataset(load_sources(args.sources or None)))
     for line in violations:
@@ -89,7 +88,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .registry import catalogue
+    from .query.registry import catalogue
 
     if args.list or not args.name:
         for q in sorted(catalogue().values(), key=lambda q: q.name):
@@ -128,8 +127,8 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from .paths import built_dataset
-    from .remote import publish
+    from .core.paths import built_dataset
+    from .query.remote import publish
 
     trig = Path(args.graph) if args.graph else built_dataset()
     if not trig.exists():
@@ -141,8 +140,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export
-    from .paths import built_dataset, default_build_dir
+    from .core.paths import built_dataset, default_build_dir
+    from .publish.export import export
 
     trig = Path(args.graph) if args.graph else built_dataset()
     default = default_build_dir() / ("csv" if args.format == "csv" else f"sco.{args.format}")
@@ -152,7 +151,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import diff
+    from .publish.diff import diff
 
     changes = diff(Path(args.old), Path(args.new))
     for change in changes:
@@ -162,8 +161,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import make_server
-    from .store import Limits
+    from .publish.serve import make_server
+    from .query.store import Limits
 
     server = make_server(_open(args), args.host, args.port, Limits(args.timeout, args.max_rows))
     host, port = server.server_address[:2]
@@ -178,14 +177,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from .plots import plot
+    from .explore.plots import plot
 
     print(plot(args.kind, _open(args), Path(args.out)))
     return 0
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from .analytics import paths
+    from .explore.analytics import paths
 
     for number, chain in enumerate(paths(_open(args), args.a, args.b, args.limit), 1):
         print(f"chain {number}:")
@@ -197,7 +196,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_centrality(args: argparse.Namespace) -> int:
-    from .analytics import centrality
+    from .explore.analytics import centrality
 
     print(f"{'label':<40} {'links':>6} {'betweenness':>12}  entity")
     for entity, label, degree, between in centrality(_open(args), args.date, args.top):
@@ -206,7 +205,7 @@ def cmd_centrality(args: argparse.Namespace) -> int:
 
 
 def cmd_viz(args: argparse.Namespace) -> int:
-    from .viz import write_view
+    from .explore.views import write_view
 
     print(write_view(_open(args), args.view, Path(args.out), args.date, args.focus, args.depth))
     return 0
@@ -227,13 +226,15 @@ def cmd_check_text(args: argparse.Namespace) -> int:
         day = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise ScoKgError(f"--date '{args.date}' is not a day like 2025-08-30") from None
-    report = _open(args).check_text(text, day)
+    from .link.textcheck import check_text
+
+    report = check_text(_open(args), text, day)
     print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) if args.format == "json" else report.table())
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .wikidata import coverage
+    from .link.wikidata import coverage
 
     kg = _open(args)
     triples = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
@@ -245,11 +246,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_wikidata(args: argparse.Namespace) -> int:
-    from .paths import enrichment_dir, wikidata_cache_dir
-    from .wikidata import check, diff, enrich, write_enrichment
-    from .wikidata_client import WikidataClient, default_endpoint
+    from .core.paths import enrichment_dir, wikidata_cache_dir
+    from .link.wikidata import check, diff, enrich, write_enrichment
+    from .link.wikidata_client import WikidataClient
+    from .query.registry import default_wikidata_endpoint
 
-    endpoint = args.wikidata_endpoint or default_endpoint()
+    endpoint = args.wikidata_endpoint or default_wikidata_endpoint()
     cache = None if args.no_cache else Path(args.cache) if args.cache else wikidata_cache_dir()
     client = WikidataClient(endpoint, cache_dir=cache, timeout=args.timeout, refresh=args.refresh)
     kg = _open(args)
@@ -345,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--default-graph", action="store_true", help="also put the union into the default graph")
     pub.set_defaults(func=cmd_publish)
 
-    from .export import FORMATS as EXPORT_FORMATS
+    from .publish.export import FORMATS as EXPORT_FORMATS
 
     e = sub.add_parser("export", help="write the built graph as RDF, GraphML or CSV tables")
     e.add_argument("--format", required=True, choices=EXPORT_FORMATS)

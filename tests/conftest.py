@@ -14,9 +14,9 @@ import pytest
 from helpers import FIXTURES
 
 from graph_builder.api import KnowledgeGraph
-from graph_builder.build import BuildResult, build
-from graph_builder.paths import built_dataset, default_build_dir
-from graph_builder.remote import publish
+from graph_builder.build.graph import BuildResult, build
+from graph_builder.core.paths import built_dataset, default_build_dir
+from graph_builder.query.remote import publish
 
 
 @pytest.fixture(scope="session")

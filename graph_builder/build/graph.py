@@ -1,0 +1,492 @@
+"""Turn loaded source records into an rdflib Dataset, one named graph per source file.
+
+The output is reproducible: no clock, sorted serialisations, same input same bytes. Files are
+written to temporaries and renamed, so a failed build leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from . import iris
+from ..core.keys import ROLE_LABELS, Office, OrgKind, Scheme
+from .load import Sources, load_sources
+from ..core.paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
+from .records import (
+    Article,
+    WikidataFacts,
+    Chair,
+    ChangeEvent,
+    Decision,
+    Document,
+    Membership,
+    Organisation,
+    Person,
+    Place,
+    Principle,
+    Source,
+    State,
+    Summit,
+    Tenure,
+)
+from .validate import union_graph
+from ..core.vocab import (
+    DCTERMS,
+    DECISION_CLASS,
+    DOCUMENT_CLASS,
+    ORG,
+    PREFIXES,
+    PROV,
+    SCHEMA,
+    SCO,
+    SKOS,
+    SUMMIT_CLASS,
+    TIME,
+)
+
+
+class _Writer:
+    """Adds the triples of one source file to its named graph."""
+
+    def __init__(self, graph: Graph, sources: Sources, time_graph: Graph) -> None:
+        self.g = graph
+        self.sources = sources
+        self.time = time_graph
+
+    def add(self, s: URIRef, p: URIRef, o: Node | None) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def labels(self, s: URIRef, labels: dict[str, str], aliases: dict[str, list[str]] | None = None) -> None:
+        for lang, text in labels.items():
+            self.g.add((s, RDFS.label, Literal(text, lang=lang)))
+        for lang, names in (aliases or {}).items():
+            for name in names:
+                self.g.add((s, SKOS.altLabel, Literal(name, lang=lang)))
+
+    def cites(self, s: URIRef, source_ids: Iterable[str]) -> None:
+        for key in source_ids:
+            self.g.add((s, PROV.wasDerivedFrom, iris.source(key)))
+
+    def wikidata(self, s: URIRef, qid: str | None) -> None:
+        if qid:
+            self.g.add((s, SKOS.exactMatch, iris.wikidata(qid)))
+
+    def interval(self, s: URIRef, start: dt.date, end: dt.date | None) -> None:
+        node = iris.interval(start, end)
+        self.g.add((s, ORG.memberDuring, node))
+        self.time.add((node, RDF.type, TIME.Interval))
+        for prop, day in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
+            if day is not None:
+                inst = iris.instant(day)
+                self.time.add((node, prop, inst))
+                self.time.add((inst, RDF.type, TIME.Instant))
+                self.time.add((inst, TIME.inXSDDate, _date(day)))
+
+    def label_of(self, section: str, key: str) -> str:
+        return self.sources[section][key].labels["en"]
+
+
+def _date(day: dt.date) -> Literal:
+    return Literal(day.isoformat(), datatype=XSD.date)
+
+
+def _loose_date(text: str) -> Literal:
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(text)]
+    return Literal(text, datatype=datatype)
+
+
+def _source(w: _Writer, rec: Source) -> None:
+    s = iris.source(rec.id)
+    w.add(s, RDF.type, DCTERMS.BibliographicResource)
+    w.add(s, RDF.type, PROV.Entity)
+    w.add(s, DCTERMS.title, Literal(rec.title))
+    w.add(s, DCTERMS.publisher, Literal(rec.publisher))
+    w.add(s, SCHEMA.url, URIRef(rec.url))
+    w.add(s, DCTERMS.date, _loose_date(rec.date))
+    w.add(s, DCTERMS.language, Literal(rec.language) if rec.language else None)
+    w.add(s, SCO.quote, Literal(rec.quote) if rec.quote else None)
+
+
+def _place(w: _Writer, rec: Place) -> None:
+    s = iris.place(rec.id)
+    w.add(s, RDF.type, SCHEMA.City)
+    w.labels(s, rec.labels, rec.aliases)
+    w.add(s, SCHEMA.containedInPlace, iris.state(rec.country))
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+def _state(w: _Writer, rec: State) -> None:
+    s = iris.state(rec.iso3)
+    w.add(s, RDF.type, SCO.State)
+    w.labels(s, rec.labels, rec.aliases)
+    w.add(s, SCO.isoAlpha2, Literal(rec.iso2))
+    w.add(s, SCO.isoAlpha3, Literal(rec.iso3))
+    w.add(s, SKOS.notation, Literal(rec.iso3))
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+def _organisation(w: _Writer, rec: Organisation) -> None:
+    s = iris.organisation(rec.id)
+    w.add(s, RDF.type, ORG.FormalOrganization if rec.kind is OrgKind.ORGANISATION else ORG.OrganizationalUnit)
+    w.labels(s, rec.labels, rec.aliases)
+    w.add(s, SKOS.notation, Literal(rec.id))
+    if rec.parent:
+        w.add(s, ORG.unitOf, iris.organisation(rec.parent))
+        w.add(iris.organisation(rec.parent), ORG.hasUnit, s)
+    w.add(s, SCO.seat, iris.place(rec.seat) if rec.seat else None)
+    w.add(s, SCHEMA.foundingDate, _date(rec.founded) if rec.founded else None)
+    w.add(s, SCHEMA.dissolutionDate, _date(rec.dissolved) if rec.dissolved else None)
+    for lang in rec.languages:
+        w.add(s, SCHEMA.knowsLanguage, Literal(lang))
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+def _change_event(w: _Writer, rec: ChangeEvent) -> None:
+    s = iris.change_event(rec.id)
+    w.add(s, RDF.type, ORG.ChangeEvent)
+    w.labels(s, rec.labels)
+    w.add(s, ORG.originalOrganization, iris.organisation(rec.from_))
+    w.add(s, ORG.resultingOrganization, iris.organisation(rec.to))
+    w.add(iris.organisation(rec.from_), ORG.changedBy, s)
+    w.add(iris.organisation(rec.to), ORG.resultedFrom, s)
+    w.add(s, SCHEMA.startDate, _date(rec.date))
+    w.add(s, SCHEMA.superEvent, iris.summit(rec.summit) if rec.summit else None)
+    w.cites(s, rec.sources)
+
+
+def _summit(w: _Writer, rec: Summit) -> None:
+    s = iris.summit(rec.id)
+    w.add(s, RDF.type, SUMMIT_CLASS[rec.series])
+    w.labels(s, rec.labels)
+    w.add(s, SCHEMA.startDate, _date(rec.start))
+    w.add(s, SCHEMA.endDate, _date(rec.end))
+    w.add(s, SCHEMA.location, iris.place(rec.city))
+    w.add(s, SCO.host, iris.state(rec.host))
+    w.add(s, SCO.ordinal, Literal(rec.ordinal) if rec.ordinal is not None else None)
+    organiser = "chs" if rec.series.value == "sco" else "shanghai-five"
+    if organiser in w.sources["organisations"]:
+        w.add(s, SCHEMA.organizer, iris.organisation(organiser))
+    if rec.online:
+        w.add(s, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+def _document(w: _Writer, rec: Document) -> None:
+    s = iris.document(rec.id)
+    w.add(s, RDF.type, DOCUMENT_CLASS[rec.kind])
+    w.labels(s, rec.labels)
+    w.add(s, SCO.signedOn, _date(rec.signed))
+    w.add(s, SCO.inForceFrom, _date(rec.in_force) if rec.in_force else None)
+    w.add(s, SCHEMA.locationCreated, iris.place(rec.place) if rec.place else None)
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+    e = iris.signing(rec.id)
+    w.add(e, RDF.type, SCO.DocumentSigning)
+    w.add(e, RDFS.label, Literal(f"Signing of the {rec.labels['en']}", lang="en"))
+    w.add(e, SCO.signingOf, s)
+    w.add(e, SCHEMA.startDate, _date(rec.signed))
+    w.add(e, SCHEMA.location, iris.place(rec.place) if rec.place else None)
+    w.add(e, SCHEMA.superEvent, iris.summit(rec.summit) if rec.summit else None)
+    w.cites(e, rec.sources)
+
+
+def _decision(w: _Writer, rec: Decision) -> None:
+    s = iris.decision(rec.id)
+    w.add(s, RDF.type, DECISION_CLASS[rec.kind])
+    w.labels(s, rec.labels)
+    w.add(s, SCHEMA.startDate, _date(rec.date))
+    w.add(s, SCHEMA.superEvent, iris.summit(rec.summit) if rec.summit else None)
+    for iso3 in rec.states:
+        w.add(s, SCO.concernsState, iris.state(iso3))
+    w.add(s, SCO.grantsRole, iris.role(rec.role) if rec.role else None)
+    for doc in rec.documents:
+        w.add(s, SCO.adopts, iris.document(doc))
+    w.cites(s, rec.sources)
+
+
+def _membership(w: _Writer, rec: Membership) -> None:
+    s = iris.membership(rec.id)
+    w.add(s, RDF.type, SCO.StatusMembership)
+    state, org = w.label_of("states", rec.state), w.label_of("organisations", rec.organisation)
+    w.add(s, RDFS.label, Literal(f"{state}, {ROLE_LABELS[rec.role.value]} of the {org}", lang="en"))
+    w.add(s, ORG.member, iris.state(rec.state))
+    w.add(s, ORG.organization, iris.organisation(rec.organisation))
+    w.add(s, ORG.role, iris.role(rec.role))
+    w.interval(s, rec.start, rec.end)
+    w.add(s, SCO.grantedBy, iris.decision(rec.decision) if rec.decision else None)
+    w.add(s, SCO.endedBy, iris.decision(rec.end_decision) if rec.end_decision else None)
+    w.add(s, SCO.memorandumDate, _date(rec.memorandum) if rec.memorandum else None)
+    w.cites(s, rec.sources)
+
+
+def _person(w: _Writer, rec: Person) -> None:
+    s = iris.person(rec.id)
+    w.add(s, RDF.type, SCHEMA.Person)
+    w.labels(s, rec.labels, rec.aliases)
+    w.add(s, SCHEMA.nationality, iris.state(rec.nationality) if rec.nationality else None)
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+_OFFICE_EN = {Office.SECRETARY_GENERAL: "Secretary-General of the SCO",
+              Office.RATS_DIRECTOR: "Director of the RATS Executive Committee"}
+
+
+def _post(w: _Writer, key: str, body: str, label: str) -> URIRef:
+    p = iris.post(key)
+    w.add(p, RDF.type, ORG.Post)
+    w.add(p, RDFS.label, Literal(label, lang="en"))
+    w.add(p, ORG.postIn, iris.organisation(body))
+    w.add(p, ORG.role, iris.role(key))
+    return p
+
+
+def _tenure(w: _Writer, rec: Tenure) -> None:
+    s = iris.tenure(rec.id)
+    body = iris.office_body(rec.office)
+    post = _post(w, rec.office.value, body, _OFFICE_EN[rec.office])
+    w.add(s, RDF.type, SCO.Tenure)
+    w.add(s, RDFS.label, Literal(f"{w.label_of('persons', rec.person)}, {_OFFICE_EN[rec.office]}", lang="en"))
+    w.add(s, ORG.member, iris.person(rec.person))
+    w.add(s, ORG.organization, iris.organisation(body))
+    w.add(s, ORG.role, iris.role(rec.office))
+    w.add(s, SCO.post, post)
+    w.add(iris.person(rec.person), ORG.holds, post)
+    w.interval(s, rec.start, rec.end)
+    w.cites(s, rec.sources)
+
+
+def _chair(w: _Writer, rec: Chair) -> None:
+    s = iris.chairmanship(rec.id)
+    post = _post(w, "chair", "sco", "Chair of the SCO")
+    w.add(s, RDF.type, SCO.Chairmanship)
+    w.add(s, RDFS.label, Literal(f"{w.label_of('states', rec.state)}, chair of the SCO", lang="en"))
+    w.add(s, ORG.member, iris.state(rec.state))
+    w.add(s, ORG.organization, iris.organisation("sco"))
+    w.add(s, ORG.role, iris.role("chair"))
+    w.add(s, SCO.post, post)
+    w.interval(s, rec.start, rec.end)
+    w.cites(s, rec.sources)
+
+
+def _principle(w: _Writer, rec: Principle) -> None:
+    s = iris.principle(rec.id)
+    w.add(s, RDF.type, SCO.Principle if rec.scheme is Scheme.PRINCIPLES else SCO.Idea)
+    w.add(s, RDF.type, SKOS.Concept)
+    w.add(s, SKOS.inScheme, iris.scheme(rec.scheme.value))
+    w.labels(s, rec.labels)
+    for lang, text in rec.labels.items():
+        w.add(s, SKOS.prefLabel, Literal(text, lang=lang))
+    if rec.broader:
+        w.add(s, SKOS.broader, iris.principle(rec.broader))
+        w.add(iris.principle(rec.broader), SKOS.narrower, s)
+    for lang, text in rec.definition.items():
+        w.add(s, SKOS.definition, Literal(text, lang=lang))
+    for doc in rec.documents:
+        w.add(s, SCO.setOutIn, iris.document(doc))
+    w.cites(s, rec.sources)
+
+
+def _article(w: _Writer, rec: Article) -> None:
+    a = iris.source(rec.source)
+    w.add(a, RDF.type, SCHEMA.NewsArticle)
+    for key in rec.about:
+        w.add(a, SCHEMA.about, iris.summit(key))
+    for key in rec.ideas:
+        w.add(a, SCHEMA.mentions, iris.principle(key))
+    for ref in rec.mentions:
+        kind, _, key = ref.partition(":")
+        w.add(a, SCHEMA.mentions, getattr(iris, kind)(key))
+    if rec.interviewee or rec.interviewer:
+        e = iris.interview(rec.id)
+        w.add(e, RDF.type, SCO.Interview)
+        names = ", ".join(w.label_of("persons", p) for p in rec.interviewee)
+        w.add(e, RDFS.label, Literal(f"Interview of {names}" if names else "Interview", lang="en"))
+        w.add(e, SCHEMA.recordedIn, a)
+        for key in rec.interviewee:
+            w.add(e, SCO.interviewee, iris.person(key))
+            w.add(a, SCHEMA.mentions, iris.person(key))
+        for key in rec.interviewer:
+            w.add(e, SCO.interviewer, iris.person(key))
+        w.cites(e, [rec.source])
+
+
+def _wikidata_facts(w: _Writer, rec: WikidataFacts) -> None:
+    kind, _, key = rec.entity.partition(":")
+    s = getattr(iris, kind)(key)
+    for prop, items in ((SCO.capital, rec.capital), (SCO.officialLanguage, rec.languages),
+                        (SCO.headOfState, rec.head_of_state), (SCO.headOfGovernment, rec.head_of_government)):
+        for qid, label in items.items():
+            w.add(s, prop, iris.wikidata(qid))
+            w.add(iris.wikidata(qid), RDFS.label, Literal(label, lang="en"))
+    w.add(s, SCO.population, Literal(rec.population) if rec.population is not None else None)
+    w.add(s, SCO.populationDate, _loose_date(rec.population_date) if rec.population_date else None)
+    w.add(s, SCO.areaKm2, Literal(Decimal(str(rec.area_km2))) if rec.area_km2 is not None else None)
+    if rec.latitude is not None and rec.longitude is not None:
+        geo = iris.geo(rec.entity)
+        w.add(s, SCHEMA.geo, geo)
+        w.add(geo, RDF.type, SCHEMA.GeoCoordinates)
+        w.add(geo, SCHEMA.latitude, Literal(Decimal(str(rec.latitude))))
+        w.add(geo, SCHEMA.longitude, Literal(Decimal(str(rec.longitude))))
+    w.add(s, SCO.retrievedOn, _date(rec.retrieved))
+    w.cites(s, rec.sources)
+
+
+_EMITTERS = {
+    "sources": _source, "places": _place, "states": _state, "organisations": _organisation,
+    "change_events": _change_event, "summits": _summit, "documents": _document,
+    "decisions": _decision, "memberships": _membership, "persons": _person, "tenures": _tenure,
+    "chairs": _chair, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
+}
+
+
+def build_dataset(sources: Sources | None = None) -> Dataset:
+    """The whole knowledge graph: the ontology, one named graph per source file, and the
+    OWL-Time intervals and instants that facts of several files share (so that every triple
+    sits in exactly one graph and union queries see no duplicates).
+
+    >>> ds = build_dataset()
+    >>> len(ds) > 1000
+    True
+    """
+    sources = sources if sources is not None else load_sources()
+    ds = _bound(Dataset())
+    ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
+    time_graph = ds.graph(iris.TIME_GRAPH)
+    for section, emit in _EMITTERS.items():
+        for key, record in sources[section].items():
+            graph = ds.graph(iris.graph(sources.origin(section, key).file.stem))
+            emit(_Writer(graph, sources, time_graph), record)
+    return ds
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, with the manifest it recorded."""
+
+    out_dir: Path
+    files: list[Path]
+    manifest: dict
+
+
+def manifest(ds: Dataset, sources: Sources) -> dict:
+    """Counts by class, by named graph and by cited source, plus hashes of every input."""
+    classes = Counter(str(o) for _, _, o, _ in ds.quads((None, RDF.type, None, None)))
+    graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
+    cited = Counter(str(o) for _, _, o, _ in ds.quads((None, PROV.wasDerivedFrom, None, None)))
+    inputs = dict(sources.hashes)
+    inputs[ONTOLOGY_FILE.name] = hashlib.sha256(ONTOLOGY_FILE.read_bytes()).hexdigest()
+    return {
+        "triples": sum(graphs.values()),
+        "graphs": dict(sorted(graphs.items())),
+        "classes": dict(sorted(classes.items())),
+        "facts_per_source": dict(sorted(cited.items())),
+        "inputs": dict(sorted(inputs.items())),
+    }
+
+
+def _nquads_sorted(ds: Dataset) -> str:
+    lines = {line for line in ds.serialize(format="nquads").splitlines() if line.strip()}
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def _ntriples_from_nquads(nquads: str) -> str:
+    """The union graph as sorted N-Triples: each quad line without its graph IRI, deduplicated."""
+    lines = {line.rsplit(" ", 2)[0] + " ." for line in nquads.splitlines() if line}
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def _bound(graph: Graph) -> Graph:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
+
+
+def _trig_sorted(ds: Dataset) -> str:
+    """TriG with graphs in IRI order, each body written by rdflib's (sorted) Turtle serialiser."""
+    prefixes: set[str] = set()
+    blocks = []
+    for graph in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        body = graph.serialize(format="turtle")
+        prefixes.update(line for line in body.splitlines() if line.startswith("@prefix"))
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        blocks.append(f"<{graph.identifier}> {{\n" + "\n".join(lines).strip("\n") + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
+def serialise(ds: Dataset) -> dict[str, str]:
+    """Every output format as text, deterministic: sorted lines, graphs and subjects."""
+    nq = _nquads_sorted(ds)
+    union = _bound(union_graph(ds))
+    jsonld = json.loads(ds.serialize(format="json-ld"))
+    if isinstance(jsonld, list):
+        jsonld.sort(key=lambda item: str(item.get("@id", "")))
+        for item in jsonld:
+            if isinstance(item.get("@graph"), list):
+                item["@graph"].sort(key=lambda node: str(node.get("@id", "")))
+    return {
+        "trig": _trig_sorted(ds),
+        "ttl": union.serialize(format="turtle"),
+        "nt": _ntriples_from_nquads(nq),
+        "nq": nq,
+        "jsonld": json.dumps(jsonld, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+    }
+
+
+def _write_atomic(files: dict[Path, str]) -> None:
+    """Write every file to a temporary beside it, then rename them all into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            staged.append((Path(tmp), path))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
+def build(source_paths: Iterable[Path] | None = None, out_dir: Path | None = None,
+          validate: bool = True) -> BuildResult:
+    """Load, build, validate and write the graph; nothing is written unless every step passes.
+
+    >>> import tempfile, pathlib
+    >>> result = build(out_dir=pathlib.Path(tempfile.mkdtemp()))
+    >>> sorted(p.suffix for p in result.files)
+    ['.json', '.jsonld', '.nq', '.nt', '.trig', '.ttl']
+    """
+    sources = load_sources(source_paths)
+    ds = build_dataset(sources)
+    if validate:
+        from .validate import validate_dataset
+
+        validate_dataset(ds, raise_on_error=True)
+    out = Path(out_dir) if out_dir is not None else default_build_dir()
+    texts = serialise(ds)
+    info = manifest(ds, sources)
+    files = {out / f"{BUILD_BASENAME}.{ext}": text for ext, text in texts.items()}
+    files[out / "manifest.json"] = json.dumps(info, indent=1, sort_keys=True) + "\n"
+    _write_atomic(files)
+    return BuildResult(out, sorted(files), info)

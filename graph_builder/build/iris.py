@@ -1,0 +1,121 @@
+"""IRIs, minted here only, from stable keys (ISO codes, slugs, dates), never from labels.
+
+A published IRI never changes: rename a label freely, but never a key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rdflib import URIRef
+
+from ..core.keys import Office, Role
+from ..core.vocab import ID, WD
+
+_OFFICE_BODY = {Office.SECRETARY_GENERAL: "secretariat", Office.RATS_DIRECTOR: "rats-ec"}
+
+
+def state(iso3: str) -> URIRef:
+    return ID[f"state/{iso3}"]
+
+
+def organisation(key: str) -> URIRef:
+    return ID[f"org/{key}"]
+
+
+def place(key: str) -> URIRef:
+    return ID[f"place/{key}"]
+
+
+def person(key: str) -> URIRef:
+    return ID[f"person/{key}"]
+
+
+def summit(key: str) -> URIRef:
+    return ID[f"summit/{key}"]
+
+
+def decision(key: str) -> URIRef:
+    return ID[f"decision/{key}"]
+
+
+def document(key: str) -> URIRef:
+    return ID[f"document/{key}"]
+
+
+def signing(document_key: str) -> URIRef:
+    return ID[f"signing/{document_key}"]
+
+
+def change_event(key: str) -> URIRef:
+    return ID[f"change/{key}"]
+
+
+def principle(key: str) -> URIRef:
+    return ID[f"principle/{key}"]
+
+
+def source(key: str) -> URIRef:
+    return ID[f"source/{key}"]
+
+
+def interview(article_key: str) -> URIRef:
+    return ID[f"interview/{article_key}"]
+
+
+def membership(key: str) -> URIRef:
+    return ID[f"membership/{key}"]
+
+
+def tenure(key: str) -> URIRef:
+    return ID[f"tenure/{key}"]
+
+
+def chairmanship(key: str) -> URIRef:
+    return ID[f"chair/{key}"]
+
+
+def role(key: Role | Office | str) -> URIRef:
+    value = key.value if isinstance(key, (Role, Office)) else key
+    return ID[f"role/{value}"]
+
+
+def post(key: Office | str) -> URIRef:
+    value = key.value if isinstance(key, Office) else key
+    return ID[f"post/{value}"]
+
+
+def office_body(key: Office) -> str:
+    """The body an office belongs to (its org:postIn)."""
+    return _OFFICE_BODY[key]
+
+
+def scheme(key: str) -> URIRef:
+    return ID[f"scheme/{key}"]
+
+
+def instant(day: dt.date) -> URIRef:
+    return ID[f"instant/{day.isoformat()}"]
+
+
+def interval(start: dt.date, end: dt.date | None) -> URIRef:
+    return ID[f"interval/{start.isoformat()}--{end.isoformat() if end else 'open'}"]
+
+
+def graph(file_stem: str) -> URIRef:
+    """The named graph holding the triples of one source file."""
+    return ID[f"graph/{file_stem}"]
+
+
+ONTOLOGY_GRAPH = ID["graph/ontology"]
+TIME_GRAPH = ID["graph/time"]
+
+
+def wikidata(qid: str) -> URIRef:
+    return WD[qid]
+
+
+def geo(entity_ref: str) -> URIRef:
+    """The coordinates node of an entity named ``kind:key`` (facts fetched from Wikidata)."""
+    kind, _, key = entity_ref.partition(":")
+    return ID[f"geo/{kind}/{key}"]

@@ -1,0 +1,247 @@
+"""Typed records of the curated sources: one dataclass per section of the YAML files.
+
+Each field's ``kind`` tells the strict loader how to check it; a field without a default is
+required. Keeping the schema here, next to the types, means loader and builder cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import MISSING, dataclass, field
+from typing import Any
+
+from ..core.keys import (
+    DecisionKind,
+    DocumentKind,
+    Office,
+    OrgKind,
+    Role,
+    Scheme,
+    SummitSeries,
+)
+
+
+def _f(kind: str, default: Any = MISSING, **extra: Any) -> Any:
+    """A dataclass field whose metadata tells the loader how to check the value."""
+    meta = {"kind": kind, **extra}
+    if default is MISSING:
+        return field(metadata=meta)
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+Labels = dict[str, str]
+Aliases = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str = _f("slug")
+    title: str = _f("text")
+    publisher: str = _f("text")
+    url: str = _f("url")
+    date: str = _f("loose_date")
+    language: str | None = _f("lang", None)
+    quote: str | None = _f("text", None)
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str = _f("slug")
+    labels: Labels = _f("labels")
+    country: str = _f("ref:states")
+    sources: list[str] = _f("sources")
+    wikidata: str | None = _f("qid", None)
+    aliases: Aliases = _f("aliases", {})
+
+
+@dataclass(frozen=True)
+class State:
+    iso3: str = _f("iso3")
+    iso2: str = _f("iso2")
+    wikidata: str = _f("qid")
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    aliases: Aliases = _f("aliases", {})
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str = _f("slug")
+    kind: OrgKind = _f("enum", enum=OrgKind)
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    aliases: Aliases = _f("aliases", {})
+    wikidata: str | None = _f("qid", None)
+    parent: str | None = _f("ref:organisations", None)
+    seat: str | None = _f("ref:places", None)
+    founded: dt.date | None = _f("date", None)
+    dissolved: dt.date | None = _f("date", None)
+    languages: list[str] = _f("langs", [])
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    id: str = _f("slug")
+    date: dt.date = _f("date")
+    from_: str = _f("ref:organisations", yaml="from")
+    to: str = _f("ref:organisations")
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    summit: str | None = _f("ref:summits", None)
+
+
+@dataclass(frozen=True)
+class Summit:
+    id: str = _f("slug")
+    series: SummitSeries = _f("enum", enum=SummitSeries)
+    start: dt.date = _f("date")
+    end: dt.date = _f("date")
+    city: str = _f("ref:places")
+    host: str = _f("ref:states")
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    ordinal: int | None = _f("int", None)
+    online: bool = _f("bool", False)
+    wikidata: str | None = _f("qid", None)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str = _f("slug")
+    kind: DocumentKind = _f("enum", enum=DocumentKind)
+    labels: Labels = _f("labels")
+    signed: dt.date = _f("date")
+    sources: list[str] = _f("sources")
+    place: str | None = _f("ref:places", None)
+    summit: str | None = _f("ref:summits", None)
+    in_force: dt.date | None = _f("date", None)
+    wikidata: str | None = _f("qid", None)
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str = _f("slug")
+    kind: DecisionKind = _f("enum", enum=DecisionKind)
+    date: dt.date = _f("date")
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    summit: str | None = _f("ref:summits", None)
+    states: list[str] = _f("refs:states", [])
+    role: Role | None = _f("enum", None, enum=Role)
+    documents: list[str] = _f("refs:documents", [])
+
+
+@dataclass(frozen=True)
+class Membership:
+    state: str = _f("ref:states")
+    organisation: str = _f("ref:organisations")
+    role: Role = _f("enum", enum=Role)
+    start: dt.date = _f("date")
+    sources: list[str] = _f("sources")
+    end: dt.date | None = _f("date", None)
+    decision: str | None = _f("ref:decisions", None)
+    end_decision: str | None = _f("ref:decisions", None)
+    memorandum: dt.date | None = _f("date", None)
+
+    @property
+    def id(self) -> str:
+        return f"{self.state}-{self.organisation}-{self.role.value}-{self.start.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str = _f("slug")
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    nationality: str | None = _f("ref:states", None)
+    wikidata: str | None = _f("qid", None)
+    aliases: Aliases = _f("aliases", {})
+
+
+@dataclass(frozen=True)
+class Tenure:
+    office: Office = _f("enum", enum=Office)
+    person: str = _f("ref:persons")
+    start: dt.date = _f("date")
+    sources: list[str] = _f("sources")
+    end: dt.date | None = _f("date", None)
+
+    @property
+    def id(self) -> str:
+        return f"{self.office.value}-{self.person}-{self.start.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Chair:
+    state: str = _f("ref:states")
+    start: dt.date = _f("date")
+    sources: list[str] = _f("sources")
+    end: dt.date | None = _f("date", None)
+
+    @property
+    def id(self) -> str:
+        return f"{self.state}-{self.start.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Principle:
+    id: str = _f("slug")
+    scheme: Scheme = _f("enum", enum=Scheme)
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    broader: str | None = _f("ref:principles", None)
+    definition: Labels = _f("texts", {})
+    documents: list[str] = _f("refs:documents", [])
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str = _f("slug")
+    source: str = _f("ref:sources")
+    interviewee: list[str] = _f("refs:persons", [])
+    interviewer: list[str] = _f("refs:persons", [])
+    about: list[str] = _f("refs:summits", [])
+    ideas: list[str] = _f("refs:principles", [])
+    mentions: list[str] = _f("mentions", [])
+
+
+# Section name -> (record type, field that identifies a record).
+@dataclass(frozen=True)
+class WikidataFacts:
+    """Facts about one entity fetched from Wikidata (``sco-kg wikidata enrich`` writes these);
+    item fields map QIDs to English labels."""
+
+    entity: str = _f("entityref")
+    item: str = _f("qid")
+    retrieved: dt.date = _f("date")
+    sources: list[str] = _f("sources")
+    capital: dict[str, str] = _f("items", {})
+    languages: dict[str, str] = _f("items", {})
+    head_of_state: dict[str, str] = _f("items", {})
+    head_of_government: dict[str, str] = _f("items", {})
+    population: int | None = _f("int", None)
+    population_date: str | None = _f("loose_date", None)
+    area_km2: float | None = _f("number", None)
+    latitude: float | None = _f("number", None)
+    longitude: float | None = _f("number", None)
+
+
+SECTIONS: dict[str, tuple[type, str]] = {
+    "sources": (Source, "id"),
+    "places": (Place, "id"),
+    "states": (State, "iso3"),
+    "organisations": (Organisation, "id"),
+    "change_events": (ChangeEvent, "id"),
+    "summits": (Summit, "id"),
+    "documents": (Document, "id"),
+    "decisions": (Decision, "id"),
+    "memberships": (Membership, "id"),
+    "persons": (Person, "id"),
+    "tenures": (Tenure, "id"),
+    "chairs": (Chair, "id"),
+    "principles": (Principle, "id"),
+    "articles": (Article, "id"),
+    "wikidata_facts": (WikidataFacts, "entity"),
+}

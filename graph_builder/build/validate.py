@@ -1,0 +1,80 @@
+"""Validation: the SHACL shapes (pySHACL) plus the SPARQL integrity checks in ``queries/checks``.
+
+Each check is a SELECT returning ``?node ?message``; a check passes when it returns no rows.
+SELECT rather than ASK, so that a failure names the offending node.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Namespace
+
+from ..core.errors import ValidationError
+from ..core.paths import CHECKS_DIR, SHAPES_FILE
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+def union_graph(ds: Dataset | Graph) -> Graph:
+    """The union of a dataset's graphs as one Graph (a Graph is returned as it is)."""
+    if not isinstance(ds, Dataset):
+        return ds
+    union = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def shacl_violations(graph: Graph) -> list[str]:
+    """One line per SHACL result: focus node, path and message."""
+    from pyshacl import validate
+
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    conforms, report, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    if conforms:
+        return []
+    lines = []
+    for result in report.subjects(SH.resultSeverity, SH.Violation):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        where = f" ({_short(path)})" if path is not None and not isinstance(path, Graph) else ""
+        lines.append(f"{focus}{where}: {message}")
+    return sorted(set(lines))
+
+
+def _short(term: object) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if text.startswith("http") else text
+
+
+def check_violations(graph: Graph, checks_dir: Path = CHECKS_DIR) -> list[str]:
+    """One line per row of every integrity check: the check's name, node and message."""
+    lines = []
+    for path in sorted(checks_dir.glob("*.rq")):
+        for row in graph.query(path.read_text(encoding="utf-8")):
+            lines.append(f"{row.node}: {row.message} [{path.stem}]")
+    return lines
+
+
+def validate_dataset(ds: Dataset | Graph, raise_on_error: bool = False) -> list[str]:
+    """All violations of the shapes and checks; empty when the graph is valid.
+
+    >>> from graph_builder.build.graph import build_dataset
+    >>> validate_dataset(build_dataset())
+    []
+    """
+    graph = union_graph(ds)
+    violations = shacl_violations(graph) + check_violations(graph)
+    if violations and raise_on_error:
+        raise ValidationError(violations)
+    return violations
+
+
+def validate_file(path: Path) -> list[str]:
+    """Validate a built or hand-written TriG, N-Quads or Turtle file."""
+    fmt = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt"}.get(path.suffix, "trig")
+    ds = Dataset()
+    ds.parse(path, format=fmt)
+    return validate_dataset(ds)

@@ -1,0 +1,1 @@
+"""Pictures and graph analytics, each given a ``KnowledgeGraph``: networkx mapping, views, plots."""

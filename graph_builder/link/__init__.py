@@ -1,0 +1,1 @@
+"""The outside world: Wikidata (check, enrich, diff) and news text (mentions and claims)."""

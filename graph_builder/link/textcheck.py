@@ -1,0 +1,638 @@
+"""Read a news text against the graph: which entities it names, and whether its claims hold.
+
+Entity linking uses only the graph's own names (the ``entity_labels`` query: labels and aliases in
+English, Chinese and Russian) plus forms derived from them cheaply: "Tianjin Summit" from a summit's
+city, a non-Chinese person's surname, Russian case endings. The longest match wins; a name that
+belongs to two entities is reported with both candidates, never guessed.
+
+Claims are the kinds the graph can judge: counts of members, observers, dialogue partners,
+partners or "countries"; who holds an office or the chair; when a state got a status; where and
+when a summit met; the organisation's age. Each is judged as of one day by a named catalogue query,
+and the verdict carries that query, its rows and their sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from ..api import KnowledgeGraph
+from ..core.keys import ROLE_LABELS, Office, Role
+
+SUPPORTED, CONTRADICTED, UNKNOWN = "supported", "contradicted", "not in graph"
+SCO_IRI = "https://w3id.org/sco-kg/id/org/sco"
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_MONTHS_EN = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS_RU = {m: i for i, m in enumerate(
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(), 1)}
+_NUMBERS_EN = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50}
+_DIGITS_ZH = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = r"(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?|[零一二两三四五六七八九十]{1,3})"
+# Russian case endings by how a word ends: enough for place, state and person names in news.
+_RU_ENDINGS = (("ия", "(?:ия|ии|ию|ией)"), ("ая", "(?:ая|ой|ую)"), ("ий", "(?:ий|ого|ому|им|ом)"),
+               ("ый", "(?:ый|ого|ому|ым|ом)"), ("а", "(?:а|ы|и|е|у|ой)"), ("я", "(?:я|и|е|ю|ей)"),
+               ("й", "(?:й|я|ю|ем|е)"), ("ь", "(?:ь|и|ю|ью|я|ем|е)"))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the text that names an entity (or, when ``candidates`` has several, may name
+    any of them)."""
+
+    text: str
+    start: int
+    end: int
+    candidates: tuple[str, ...]
+    kind: str
+    label: str
+    wikidata: str | None
+
+    @property
+    def entity(self) -> str | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "entity": self.entity, "wikidata": self.wikidata,
+                               "label": self.label, "kind": self.kind, "start": self.start, "end": self.end}
+        if self.entity is None:
+            out["candidates"] = list(self.candidates)
+        return out
+
+
+@dataclass
+class Claim:
+    """One claim of the text, the verdict on it and the evidence for the verdict."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    verdict: str
+    reason: str
+    query: str
+    params: dict[str, str]
+    rows: list[dict[str, Any]]
+    sources: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "verdict": self.verdict, "kind": self.kind, "reason": self.reason,
+                "query": self.query, "params": self.params, "rows": self.rows, "sources": self.sources,
+                "start": self.start, "end": self.end}
+
+
+@dataclass
+class TextReport:
+    """Mentions and judged claims of one text, as of ``date``."""
+
+    date: dt.date
+    mentions: list[Mention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "mentions": [m.to_json() for m in self.mentions],
+                "claims": [c.to_json() for c in self.claims]}
+
+    def table(self) -> str:
+        """A plain-text report for the terminal."""
+        lines = [f"as of {self.date.isoformat()}", "", "mentions:"]
+        for m in self.mentions:
+            who = f"{m.label} <{m.entity}>" if m.entity else "ambiguous: " + ", ".join(m.candidates)
+            lines.append(f"  {m.text!r:32} {m.kind:12} {who}" + (f" {m.wikidata}" if m.wikidata else ""))
+        lines += ["", "claims:"]
+        for c in self.claims:
+            lines.append(f"  [{c.verdict}] {c.text!r}")
+            lines.append(f"      {c.reason} (query {c.query} {_params_text(c.params)}, {len(c.rows)} rows)")
+            lines += [f"      source: {url}" for url in c.sources[:5]]
+            if len(c.sources) > 5:
+                lines.append(f"      ... and {len(c.sources) - 5} more sources")
+        if not self.claims:
+            lines.append("  none recognised")
+        return "\n".join(lines)
+
+
+def _params_text(params: dict[str, str]) -> str:
+    return " ".join(f"{k}={v}" for k, v in params.items())
+
+
+@dataclass(frozen=True)
+class _Entity:
+    iri: str
+    kind: str
+    label: str
+    wikidata: str | None
+
+
+def _word_pattern(form: str) -> str:
+    """A regular expression for a name: exact for Chinese, with word boundaries elsewhere, and
+    with case endings for Russian words."""
+    if _CJK.search(form):
+        return re.escape(form)
+    words = []
+    for word in form.split():
+        if re.search(r"[а-яё]", word, re.IGNORECASE) and len(word) > 3:
+            for ending, pattern in _RU_ENDINGS:
+                if word.lower().endswith(ending):
+                    words.append(re.escape(word[: -len(ending)]) + pattern)
+                    break
+            else:
+                words.append(re.escape(word) + "(?:а|у|ом|е|ы|ов)?" if word[-1].isalpha() and word[-1].lower() not in "оеиюу" else re.escape(word))
+        else:
+            words.append(re.escape(word))
+    return r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w])"
+
+
+class Gazetteer:
+    """Every name of every entity in the graph, compiled for matching."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.entities: dict[str, _Entity] = {}
+        names: dict[str, set[str]] = defaultdict(set)
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in kg.query("entity_labels").records():
+            iri, name, lang = str(row.entity), str(row.name), str(row.lang or "")
+            if row.nameKind == "label" and lang:
+                labels[iri].setdefault(lang, name)
+            names[iri].add(name)
+            self.entities.setdefault(iri, _Entity(iri, str(row.kind), "", str(row.wikidata) if row.wikidata else None))
+        for iri, entity in self.entities.items():
+            en = labels[iri].get("en") or next(iter(labels[iri].values()), iri)
+            self.entities[iri] = _Entity(iri, entity.kind, en, entity.wikidata)
+        self._derive(kg, names, labels)
+        self.forms: dict[str, set[str]] = defaultdict(set)
+        for iri, forms in names.items():
+            for form in forms:
+                if len(form) >= 2 and (len(form) >= 3 or _CJK.search(form) or form.isupper()):
+                    self.forms[form].add(iri)
+        self._patterns = [(re.compile(_word_pattern(f), 0 if f.isupper() and len(f) <= 5 else re.IGNORECASE), f)
+                          for f in sorted(self.forms, key=lambda f: (-len(f), f))]
+
+    def _derive(self, kg: KnowledgeGraph, names: dict[str, set[str]], labels: dict[str, dict[str, str]]) -> None:
+        """Names news use but nobody curates: "Tianjin Summit", "саммит ШОС в Тяньцзине",
+        "天津峰会", and the surname of a person whose name is not written surname first."""
+        for row in kg.query("summits").records():
+            city = labels.get(str(row.city), {})
+            year = str(row.start)[:4]
+            series = "SCO" if row.series == "sco" else "Shanghai Five"
+            if "en" in city:
+                c = city["en"]
+                names[str(row.event)] |= {f"{c} summit", f"{series} {c} summit", f"{year} {c} summit",
+                                          f"{year} {series} summit", f"{c} {series} summit"}
+            if "zh" in city:
+                names[str(row.event)] |= {f"{city['zh']}峰会", f"上合组织{city['zh']}峰会", f"上海合作组织{city['zh']}峰会"}
+            if "ru" in city and row.series == "sco":
+                names[str(row.event)] |= {f"саммит ШОС в {city['ru']}", f"{year} саммит ШОС"}
+        for iri, entity in self.entities.items():
+            if entity.kind == "person" and not _is_chinese_name(labels[iri]):
+                for lang in ("en", "ru"):
+                    parts = labels[iri].get(lang, "").split()
+                    if len(parts) > 1:
+                        names[iri].add(parts[-1])
+
+    def find(self, text: str) -> list[Mention]:
+        """Mentions in ``text``, longest match first, left to right, never overlapping."""
+        spans: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for pattern, form in self._patterns:
+            for m in pattern.finditer(text):
+                spans[(m.start(), m.end())] |= self.forms[form]
+        taken: list[tuple[int, int]] = []
+        mentions = []
+        for (start, end), iris in sorted(spans.items(), key=lambda s: (-(s[0][1] - s[0][0]), s[0][0])):
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            candidates = tuple(sorted(iris))
+            first = self.entities[candidates[0]]
+            one = len(candidates) == 1
+            mentions.append(Mention(text[start:end], start, end, candidates,
+                                    first.kind if one or len({self.entities[c].kind for c in candidates}) == 1 else "ambiguous",
+                                    first.label if one else "", first.wikidata if one else None))
+        return sorted(mentions, key=lambda m: m.start)
+
+
+def _is_chinese_name(labels: dict[str, str]) -> bool:
+    """Chinese names put the surname first, so their last word is a given name; Chinese writes
+    foreign names with a middle dot between their parts."""
+    zh = labels.get("zh", "")
+    return bool(zh) and "·" not in zh
+
+
+def _number(text: str) -> int | None:
+    text = text.lower()
+    if text.isdigit():
+        return int(text)
+    if text in _NUMBERS_EN:
+        return _NUMBERS_EN[text]
+    if "-" in text:
+        tens, _, unit = text.partition("-")
+        if tens in _NUMBERS_EN and unit in _NUMBERS_EN:
+            return _NUMBERS_EN[tens] + _NUMBERS_EN[unit]
+    if text and all(ch in _DIGITS_ZH or ch == "十" for ch in text):
+        if "十" not in text:
+            return _DIGITS_ZH[text] if len(text) == 1 else None
+        tens, _, unit = text.partition("十")
+        return (_DIGITS_ZH[tens] if tens else 1) * 10 + (_DIGITS_ZH[unit] if unit else 0)
+    return None
+
+
+@dataclass(frozen=True)
+class _Date:
+    """A day or a whole year (``day`` is None) named in the text, and a second day for ranges."""
+
+    year: int
+    day: dt.date | None
+    until: dt.date | None
+    start: int
+    end: int
+
+    def matches(self, start: dt.date, end: dt.date | None = None) -> bool:
+        """Whether the stated day, range or year agrees with an event from ``start`` to ``end``."""
+        if self.day is None:
+            return start.year == self.year
+        last = end or start
+        if self.until is not None:
+            return self.day == start and self.until == last
+        return start <= self.day <= last
+
+    def text(self) -> str:
+        if self.day is None:
+            return str(self.year)
+        return self.day.isoformat() + (f"/{self.until.isoformat()}" if self.until else "")
+
+
+_MONTH_EN = "(?P<m>" + "|".join(_MONTHS_EN) + ")"
+_MONTH_RU = "(?P<m>" + "|".join(_MONTHS_RU) + ")"
+_DATE_PATTERNS = [
+    (re.compile(r"(?P<d1>\d{1,2})\s+(?P<m1>" + "|".join(_MONTHS_EN) + r")\s*[-–—]\s*(?P<d>\d{1,2})\s+" + _MONTH_EN + r",?\s+(?P<y>\d{4})", re.I), "en"),
+    (re.compile(r"(?P<d1>\d{1,2})\s*[-–—]\s*(?P<d>\d{1,2})\s+" + _MONTH_EN + r",?\s+(?P<y>\d{4})", re.I), "en"),
+    (re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_EN + r",?\s+(?P<y>\d{4})", re.I), "en"),
+    (re.compile(_MONTH_EN + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})", re.I), "en"),
+    (re.compile(r"(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})"), "iso"),
+    (re.compile(r"(?P<y>\d{4})年(?P<mm>\d{1,2})月(?P<d>\d{1,2})日"), "zh"),
+    (re.compile(r"(?P<d1>\d{1,2})\s*[-–—]\s*(?P<d>\d{1,2})\s+" + _MONTH_RU + r"\s+(?P<y>\d{4})", re.I), "ru"),
+    (re.compile(r"(?P<d>\d{1,2})\s+" + _MONTH_RU + r"\s+(?P<y>\d{4})", re.I), "ru"),
+]
+_YEAR = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})(?![\d-])")
+
+
+def _dates(sentence: str, offset: int) -> list[_Date]:
+    """Days, day ranges and bare years in a sentence, earliest first."""
+    found: list[_Date] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, lang in _DATE_PATTERNS:
+        for m in pattern.finditer(sentence):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            g = m.groupdict()
+            months = _MONTHS_RU if lang == "ru" else _MONTHS_EN
+            month = int(g["mm"]) if g.get("mm") else months[g["m"].lower()]
+            try:
+                last = dt.date(int(g["y"]), month, int(g["d"]))
+                first = None
+                if g.get("d1"):
+                    first_month = months[g["m1"].lower()] if g.get("m1") else month
+                    first = dt.date(int(g["y"]), first_month, int(g["d1"]))
+            except ValueError:
+                continue
+            day, until = (first, last) if first else (last, None)
+            found.append(_Date(int(g["y"]), day, until, offset + m.start(), offset + m.end()))
+            taken.append((m.start(), m.end()))
+    for m in _YEAR.finditer(sentence):
+        if not any(m.start() < e and s < m.end() for s, e in taken):
+            found.append(_Date(int(m.group("y")), None, None, offset + m.start(), offset + m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)", re.MULTILINE)
+
+# What a count counts: a role key, or "any" for states with any status ("countries").
+_COUNT_NOUNS = [
+    (r"member\s+(?:states?|countries|nations)|full\s+members|members", Role.MEMBER.value),
+    (r"observer\s+(?:states?|countries)|observers", Role.OBSERVER.value),
+    (r"dialogue\s+partners?", Role.DIALOGUE_PARTNER.value),
+    (r"partner\s+(?:states?|countries)|partners", Role.PARTNER.value),
+    (r"countries\s+and\s+regions|countries|nations", "any"),
+    (r"成员国", Role.MEMBER.value), (r"观察员国?", Role.OBSERVER.value), (r"对话伙伴(?:国)?", Role.DIALOGUE_PARTNER.value),
+    (r"伙伴国", Role.PARTNER.value), (r"国家和地区|个?国家", "any"),
+    (r"государств\w*[- ]член\w*|стран\w*[- ]член\w*|член\w*", Role.MEMBER.value),
+    (r"государств\w*[- ]наблюдател\w*|наблюдател\w*", Role.OBSERVER.value),
+    (r"партн[её]р\w*\s+по\s+диалогу", Role.DIALOGUE_PARTNER.value),
+    (r"партн[её]р\w*", Role.PARTNER.value), (r"стран\w*(?:\s+и\s+регион\w*)?", "any"),
+]
+_QUALIFIER = r"(?:(?P<q>over|more than|at least|nearly|almost|about|around|超过|逾|近|более|свыше|почти|около)\s*)?"
+_COUNT = re.compile(_QUALIFIER + _NUMBER + r"\s*(?:个\s*)?(?:SCO\s+)?(?P<noun>" + "|".join(f"(?:{n})" for n, _ in _COUNT_NOUNS) + r")(?:(?<=[\u3400-\u9fff])|(?![\w]))",
+                    re.IGNORECASE)
+_OFFICES = [
+    (re.compile(r"Secretary[- ]General|秘书长|Генеральн\w+\s+секретар\w+|генсек\w*", re.I), Office.SECRETARY_GENERAL),
+    (re.compile(r"(?:Director|head)\s+of\s+the\s+(?:SCO\s+)?(?:RATS|Regional\s+Anti-Terrorist\s+Structure)(?:\s+Executive\s+Committee)?"
+                r"|地区反恐怖机构执委会主任|директор\w*\s+Исполнительного\s+комитета\s+РАТС|директор\w*\s+Исполкома\s+РАТС", re.I),
+     Office.RATS_DIRECTOR),
+]
+_FORMER = re.compile(r"(?:former|ex-|then|бывш\w*|前任|前)\s*(?:SCO\s+|上合组织)?$", re.I)
+_CHAIR = re.compile(r"presidency|chairmanship|chairs?\b|presides|轮值主席国|主席国|председательств\w*", re.I)
+# A chair claim without years must speak of the present: "holds the chair", "under its presidency".
+_CHAIR_NOW = re.compile(r"\b(?:holds?|holding|currently|under|presides|chairs)\b|现任|担任|正在|председательствует|под председательством", re.I)
+_JOIN = re.compile(r"\b(?:joined|join|became|become|becomes|admitted|granted|acceded|gained|obtained|received)\b"
+                   r"|加入|成为|获得|вступил\w*|стал\w*|получил\w*|присоедин\w*", re.I)
+_ROLE_WORDS = [
+    (re.compile(r"dialogue\s+partner|对话伙伴|партн[её]р\w*\s+по\s+диалогу", re.I), Role.DIALOGUE_PARTNER.value),
+    (re.compile(r"observer|观察员|наблюдател", re.I), Role.OBSERVER.value),
+    (re.compile(r"\bpartner|伙伴|партн[её]р", re.I), Role.PARTNER.value),
+    (re.compile(r"member|成员国?|член", re.I), Role.MEMBER.value),
+]
+_SUMMIT = re.compile(r"summit|峰会|саммит", re.I)
+_AGE = [
+    (re.compile(r"(?:^|\b)(?P<q>over|more than|nearly|almost|for|in)\s+(?:the\s+(?:past|last)\s+)?" + _NUMBER + r"\s+years", re.I), "years"),
+    (re.compile(_NUMBER + r"\s*years?\s+(?:ago|old)", re.I), "years"),
+    (re.compile(r"(?P<n>\d{1,3})(?:st|nd|rd|th)\s+anniversary|成立(?P<n2>\d{1,3}|[一二三四五六七八九十]{1,3})周年|(?P<n3>\d{1,3})-?(?:летие|й\s+годовщин)", re.I), "anniversary"),
+    (re.compile(r"(?:founded|established|created|set up|成立于|创立于|создан\w*|основан\w*|учрежд\w*)\s*(?:in|в)?\s*(?P<y>(?:19|20)\d{2})", re.I), "founded"),
+    (re.compile(r"(?P<q>超过|近)?" + _NUMBER + r"\s*年来|(?P<q2>более|свыше|почти|за)\s+(?P<n4>\d{1,3})\s+(?:лет|год)", re.I), "years"),
+]
+
+
+class TextChecker:
+    """Links and judges texts against one graph; names and query answers are computed once."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.gazetteer = Gazetteer(kg)
+        self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
+
+    def check(self, text: str, date: dt.date | None = None) -> TextReport:
+        """Mentions and judged claims of ``text`` as of ``date`` (default: today)."""
+        day = date or dt.date.today()
+        mentions = self.gazetteer.find(text)
+        about_sco = any(x.entity == SCO_IRI for x in mentions)
+        report = TextReport(day, mentions)
+        for m in _SENTENCE.finditer(text):
+            sentence, offset = m.group(0), m.start()
+            inside = [x for x in mentions if offset <= x.start and x.end <= m.end()]
+            dates = _dates(sentence, offset)
+            report.claims += self._counts(sentence, offset, day)
+            report.claims += self._offices(text, sentence, offset, inside, day)
+            report.claims += self._joins(sentence, offset, inside, dates)
+            report.claims += self._summits(sentence, offset, inside, dates)
+            if about_sco:
+                report.claims += self._ages(sentence, offset, inside, day)
+        report.claims.sort(key=lambda c: (c.start, c.end))
+        return report
+
+    def _ask(self, name: str, **params: str) -> list[dict[str, Any]]:
+        key = (name, tuple(sorted(params.items())))
+        if key not in self._answers:
+            self._answers[key] = [{k: v for k, v in row._asdict().items() if v is not None}
+                                  for row in self.kg.query(name, **params).records()]
+        return self._answers[key]
+
+    def _claim(self, kind: str, text: str, start: int, verdict: str, reason: str, query: str,
+               params: dict[str, str], rows: list[dict[str, Any]]) -> Claim:
+        sources = sorted({url for row in rows for url in str(row.get("sources", "")).split()})
+        return Claim(text.strip(), start, start + len(text.strip()), kind, verdict, reason, query, params, rows, sources)
+
+    def _counts(self, sentence: str, offset: int, day: dt.date) -> list[Claim]:
+        claims = []
+        for m in _COUNT.finditer(sentence):
+            n = _number(m.group("n"))
+            noun = m.group("noun")
+            role = next(r for pattern, r in _COUNT_NOUNS if re.fullmatch(pattern, noun, re.IGNORECASE))
+            if n is None:
+                continue
+            params = {"date": day.isoformat()} | ({} if role == "any" else {"role": role})
+            rows = self._ask("members", **params)
+            actual = len({r["state"] for r in rows})
+            stated = m.group(0)
+            q = (m.group("q") or "").lower()
+            if q in ("over", "more than", "超过", "逾", "более", "свыше"):
+                holds, relation = actual > n, "more than"
+            elif q == "at least":
+                holds, relation = actual >= n, "at least"
+            elif q in ("nearly", "almost", "近", "почти"):
+                holds, relation = n - 3 <= actual < n, "nearly"
+            elif q in ("about", "around", "около"):
+                holds, relation = abs(actual - n) <= max(1, n // 10), "about"
+            else:
+                holds, relation = actual == n, "exactly"
+            what = "states with any SCO status" if role == "any" else f"{ROLE_LABELS[role]}s"
+            reason = f"the graph has {actual} {what} on {day.isoformat()}; the text says {relation} {n}".replace(" exactly", "")
+            claims.append(self._claim("count", stated, offset + m.start(), SUPPORTED if holds else CONTRADICTED,
+                                      reason, "members", params, rows))
+        return claims
+
+    def _offices(self, text: str, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
+        claims = []
+        for pattern, office in _OFFICES:
+            for m in pattern.finditer(sentence):
+                start, end = offset + m.start(), offset + m.end()
+                if end - start > 0 and any(x.start <= start and end <= x.end and x.kind == "body" for x in inside):
+                    continue
+                former = bool(_FORMER.search(text[max(0, start - 20):start]))
+                person = _nearest_person(inside, start, end)
+                name = person.label if person else _capitalised_name(text, end)
+                if person is None and name is None:
+                    continue
+                span_start = min(start, person.start) if person else start
+                span_end = max(end, person.end) if person else end + len(name or "") + 1
+                span = text[span_start:span_end]
+                params = {"office": office.value} | ({} if former else {"date": day.isoformat()})
+                rows = self._ask("office_holders", **params)
+                holders = {r["person"]: r.get("personLabel", r["person"]) for r in rows}
+                title = "Secretary-General" if office is Office.SECRETARY_GENERAL else "RATS director"
+                if person and person.entity in holders:
+                    verdict = SUPPORTED
+                    reason = f"{holders[person.entity]} {'held' if former else 'holds'} the office of {title}" + ("" if former else f" on {day.isoformat()}")
+                elif not holders:
+                    verdict, reason = UNKNOWN, f"the graph knows no {title} on {day.isoformat()}"
+                else:
+                    verdict = CONTRADICTED
+                    who = ", ".join(sorted(holders.values()))
+                    reason = (f"{name} never held the office of {title}; holders: {who}" if former
+                              else f"the {title} on {day.isoformat()} was {who}, not {name}")
+                claims.append(self._claim("office", span, span_start, verdict, reason, "office_holders", params, rows))
+        if _CHAIR.search(sentence):
+            claims += self._chairs(sentence, offset, inside, day)
+        return claims
+
+    def _chairs(self, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
+        states = [x for x in inside if x.kind == "state" and x.entity]
+        if len(states) != 1:
+            return []
+        state = states[0]
+        m = re.search(r"(?P<y1>(?:19|20)\d{2})\s*[-–/]\s*(?P<y2>(?:19|20)?\d{2})(?!\d)", sentence)
+        if m:
+            y1 = int(m.group("y1"))
+            y2 = int(m.group("y2")) if len(m.group("y2")) == 4 else y1 // 100 * 100 + int(m.group("y2"))
+            rows = [r for r in self._ask("offices") if r.get("office") == "chair" and r.get("holder") == state.entity]
+            spans = [r for r in rows if r["start"].year == y1 and (not r.get("end") or r["end"].year == y2)]
+            start = min(offset + m.start(), state.start)
+            text = sentence[start - offset:max(offset + m.end(), state.end) - offset]
+            if spans:
+                reason = f"{state.label} chaired the SCO from {spans[0]['start']} to {spans[0].get('end', 'today')}"
+            else:
+                reason = f"the graph records no chairmanship of {state.label} from {y1} to {y2}; its terms: " + \
+                    ", ".join(f"{r['start']} to {r.get('end', 'today')}" for r in rows)
+            return [self._claim("chair", text, start, SUPPORTED if spans else CONTRADICTED, reason, "offices", {}, spans or rows)]
+        if not _CHAIR_NOW.search(sentence):
+            return []
+        rows = self._ask("chair", date=day.isoformat())
+        holders = {r.get("state"): r.get("stateLabel") for r in rows}
+        if not holders:
+            return [self._claim("chair", state.text, state.start, UNKNOWN, f"the graph knows no chair on {day.isoformat()}", "chair", {"date": day.isoformat()}, rows)]
+        verdict = SUPPORTED if state.entity in holders else CONTRADICTED
+        reason = f"the chair on {day.isoformat()} was {', '.join(str(v) for v in holders.values())}"
+        return [self._claim("chair", sentence, offset, verdict, reason, "chair", {"date": day.isoformat()}, rows)]
+
+    def _joins(self, sentence: str, offset: int, inside: list[Mention], dates: list[_Date]) -> list[Claim]:
+        verb = _JOIN.search(sentence)
+        states = [x for x in inside if x.kind == "state" and x.entity]
+        if not verb or not dates or not states or _SUMMIT.search(sentence) and not _role_in(sentence):
+            return []
+        role = _role_in(sentence) or Role.MEMBER.value
+        state, when = states[0], dates[-1]
+        iso = state.entity.rsplit("/", 1)[1]  # type: ignore[union-attr]
+        rows = self._ask("state_history", state=iso)
+        with_role = [r for r in rows if r.get("role") == role]
+        said = _role_span(sentence)
+        start = min(state.start, offset + verb.start(), when.start)
+        end = max(state.end, offset + verb.end(), when.end, offset + said if said else 0)
+        text = sentence[start - offset:end - offset]
+        label = ROLE_LABELS[role]
+        if not rows:
+            verdict, reason = UNKNOWN, f"the graph records no SCO status of {state.label}"
+        elif any(when.matches(r["start"]) for r in with_role):
+            verdict = SUPPORTED
+            reason = f"{state.label} became {label} on " + ", ".join(str(r["start"]) for r in with_role if when.matches(r["start"]))
+        elif with_role:
+            verdict = CONTRADICTED
+            reason = f"{state.label} became {label} on " + ", ".join(str(r["start"]) for r in with_role) + f", not {when.text()}"
+        else:
+            verdict = CONTRADICTED
+            reason = f"{state.label} was never {label}; its statuses: " + ", ".join(f"{r['role']} from {r['start']}" for r in rows)
+        return [self._claim("joined", text, start, verdict, reason, "state_history", {"state": iso}, with_role or rows)]
+
+    def _summits(self, sentence: str, offset: int, inside: list[Mention], dates: list[_Date]) -> list[Claim]:
+        word = _SUMMIT.search(sentence)
+        if not word or not dates:
+            return []
+        summits = [x for x in inside if x.kind == "summit" and x.entity]
+        places = [x for x in inside if x.kind == "place" and x.entity]
+        when = dates[0]
+        params = {"from": str(when.year), "to": str(when.year)}
+        if summits:
+            target = summits[0]
+            rows = [r for r in self._ask("summits") if r["event"] == target.entity]
+            r = rows[0]
+            holds = when.matches(r["start"], r["end"])
+            reason = f"{r['eventLabel']} met in {r['cityLabel']} from {r['start']} to {r['end']}"
+            text = sentence[min(target.start, when.start) - offset:max(target.end, when.end) - offset]
+            return [self._claim("summit", text, min(target.start, when.start), SUPPORTED if holds else CONTRADICTED,
+                                reason + ("" if holds else f", not {when.text()}"), "summits", {}, rows)]
+        if not places:
+            return []
+        place = places[0]
+        rows = self._ask("summits", **params)
+        text = sentence[min(place.start, when.start, offset + word.start()) - offset:max(place.end, when.end, offset + word.end()) - offset]
+        start = min(place.start, when.start, offset + word.start())
+        if not rows:
+            return [self._claim("summit", text, start, UNKNOWN, f"the graph knows no summit in {when.year}", "summits", params, rows)]
+        here = [r for r in rows if r["city"] == place.entity and when.matches(r["start"], r["end"])]
+        if here:
+            reason = f"{here[0]['eventLabel']} met in {here[0]['cityLabel']} from {here[0]['start']} to {here[0]['end']}"
+            return [self._claim("summit", text, start, SUPPORTED, reason, "summits", params, here)]
+        reason = "the graph's summits that year: " + "; ".join(f"{r['eventLabel']} in {r['cityLabel']} from {r['start']} to {r['end']}" for r in rows)
+        return [self._claim("summit", text, start, CONTRADICTED, reason, "summits", params, rows)]
+
+    def _ages(self, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
+        """Age claims of a text about the SCO; "N years" alone must sit in a sentence naming the
+        SCO or open the sentence ("Over 24 years, it has ...")."""
+        about_sco = any(x.entity == SCO_IRI for x in inside)
+        claims = []
+        for pattern, kind in _AGE:
+            for m in pattern.finditer(sentence):
+                g = {k: v for k, v in m.groupdict().items() if v}
+                if kind == "years" and not about_sco and m.start() > 2:
+                    continue
+                params = {"entity": SCO_IRI}
+                rows = [r for r in self._ask("entity_profile", **params) if str(r.get("predicate", "")).endswith("foundingDate")]
+                if not rows:
+                    claims.append(self._claim("age", m.group(0), offset + m.start(), UNKNOWN, "the graph has no founding date of the SCO", "entity_profile", params, rows))
+                    continue
+                founded = rows[0]["value"]
+                founded = founded if isinstance(founded, dt.date) else dt.date.fromisoformat(str(founded))
+                age = day.year - founded.year - ((day.month, day.day) < (founded.month, founded.day))
+                q = (g.get("q") or g.get("q2") or "").lower()
+                if kind == "founded":
+                    year = int(g["y"])
+                    holds, reason = founded.year == year, f"the SCO was founded on {founded.isoformat()}"
+                elif kind == "anniversary":
+                    n = _number(g.get("n") or g.get("n2") or g.get("n3") or "")
+                    if n is None:
+                        continue
+                    holds, reason = day.year - founded.year == n, f"founded on {founded.isoformat()}, the SCO marks its {day.year - founded.year}th anniversary in {day.year}"
+                else:
+                    n = _number(g.get("n") or g.get("n4") or "")
+                    if n is None:
+                        continue
+                    if q in ("over", "more than", "超过", "более", "свыше"):
+                        holds = age >= n
+                    elif q in ("nearly", "almost", "近", "почти"):
+                        holds = age == n - 1
+                    else:
+                        holds = age == n
+                    reason = f"founded on {founded.isoformat()}, the SCO is {age} years old on {day.isoformat()}"
+                claims.append(self._claim("age", m.group(0), offset + m.start(), SUPPORTED if holds else CONTRADICTED,
+                                          reason, "entity_profile", params, rows))
+        return claims
+
+
+def _role_in(sentence: str) -> str | None:
+    for pattern, role in _ROLE_WORDS:
+        if pattern.search(sentence):
+            return role
+    return None
+
+
+def _role_span(sentence: str) -> int | None:
+    """Where the first status word of the sentence ends."""
+    ends = [m.end() for pattern, _ in _ROLE_WORDS for m in [pattern.search(sentence)] if m]
+    return min(ends) if ends else None
+
+
+def _nearest_person(inside: list[Mention], start: int, end: int) -> Mention | None:
+    """The person named right after the office ("Secretary-General Nurlan Yermekbayev") or right
+    before it ("Yermekbayev, the SCO Secretary-General")."""
+    near = [x for x in inside if x.kind == "person" and x.entity and (0 <= x.start - end <= 6 or 0 <= start - x.end <= 12)]
+    return min(near, key=lambda x: min(abs(x.start - end), abs(start - x.end))) if near else None
+
+
+def _capitalised_name(text: str, end: int) -> str | None:
+    """An unknown English name right after an office title, to say whom the text names."""
+    m = re.match(r"\s+((?:[A-Z][a-z'’-]+\s?){2,3})", text[end:end + 60])
+    return m.group(1).strip() if m else None
+
+
+def check_text(kg: KnowledgeGraph, text: str, date: dt.date | None = None) -> TextReport:
+    """Mentions and judged claims of ``text``.
+
+    >>> kg = KnowledgeGraph.open()
+    >>> report = check_text(kg, "Iran joined the SCO as a member in 2023.", dt.date(2024, 1, 1))
+    >>> [(c.kind, c.verdict) for c in report.claims]
+    [('joined', 'supported')]
+    """
+    checker = _CHECKERS.get(kg)
+    if checker is None:
+        checker = _CHECKERS[kg] = TextChecker(kg)
+    return checker.check(text, date)
+
+
+# One checker per open graph: its gazetteer is built once from the graph's names.
+_CHECKERS: WeakKeyDictionary[KnowledgeGraph, TextChecker] = WeakKeyDictionary()
+
+
+__all__ = ["CONTRADICTED", "SUPPORTED", "UNKNOWN", "Claim", "Gazetteer", "Mention", "TextChecker", "TextReport", "check_text"]

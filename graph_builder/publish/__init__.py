@@ -1,0 +1,1 @@
+"""What leaves the machine: the SPARQL endpoint, exports and the fact-level diff."""

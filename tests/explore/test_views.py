@@ -1,0 +1,98 @@
+"""Views: the networkx graphs they draw, self-contained offline HTML, and the pages in headless
+Debian chromium (draw, node count, click, tooltip, slider, zero network requests)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph_builder.api import KnowledgeGraph
+from graph_builder.core.errors import ScoKgError
+from graph_builder.explore.plots import ROLE_COLOURS
+from graph_builder.explore.views import view_graph, write_view
+
+
+def test_overview_graph_has_states_bodies_and_membership_edges(kg: KnowledgeGraph) -> None:
+    g = view_graph(kg, "overview")
+    types = [str(d.get("type", "")) for _, d in g.nodes(data=True)]
+    assert sum("sco:State" in t for t in types) == 27
+    assert sum("org:OrganizationalUnit" in t for t in types) == 7
+    memberships = [d for _, _, d in g.edges(data=True) if d.get("kind") == "membership"]
+    assert len(memberships) == 54 and all(d["sources"] for d in memberships)
+    assert not any(n.startswith("https://w3id.org/sco-kg/id/source/") for n in g.nodes)
+
+
+def test_ego_graph_is_the_neighbourhood(kg: KnowledgeGraph) -> None:
+    g = view_graph(kg, "ego", focus="India", depth=1)
+    assert g.graph["focus"] == "https://w3id.org/sco-kg/id/state/IND"
+    labels = {d.get("label") for _, d in g.nodes(data=True)}
+    assert {"India", "Shanghai Cooperation Organisation"} <= labels
+    with pytest.raises(ScoKgError, match="needs --focus"):
+        view_graph(kg, "ego")
+
+
+@pytest.fixture(scope="module")
+def pages(kg: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("views")
+    return {
+        "overview": write_view(kg, "overview", out / "overview.html", "2010-01-01"),
+        "evolution": write_view(kg, "evolution", out / "evolution.html", "2026-11-29"),
+        "ego": write_view(kg, "ego", out / "ego.html", "2026-11-29", focus="IND"),
+    }
+
+
+def test_pages_reference_nothing_remote(pages: dict[str, Path]) -> None:
+    for path in pages.values():
+        html = path.read_text(encoding="utf-8")
+        assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?https?:""", html, re.I), path.name
+        assert not re.search(r"@import|url\(\s*['\"]?https?:", html, re.I), path.name
+
+
+def test_overview_colours_states_by_role_on_the_day(kg: KnowledgeGraph, pages: dict[str, Path]) -> None:
+    html = pages["overview"].read_text(encoding="utf-8")
+    assert ROLE_COLOURS["observer"] in html and "The SCO on 2010-01-01" in html
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def test_views_in_headless_chromium(kg: KnowledgeGraph, pages: dict[str, Path]) -> None:
+    assert CHROMIUM, "Debian chromium is missing: apt-get install chromium (.ci/run does)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            for name, path in pages.items():
+                page = browser.new_page(viewport={"width": 1200, "height": 800})
+                remote: list[str] = []
+                page.on("request", lambda r: remote.append(r.url) if not r.url.startswith("file:") else None)
+                page.goto(path.as_uri())
+                page.wait_for_function("window.network !== undefined")
+                page.evaluate("window.network.stopSimulation(); window.network.fit()")
+                graph = view_graph(kg, name, focus="IND" if name == "ego" else None)
+                if name != "evolution":
+                    assert page.evaluate("window.nodesView.length") == graph.number_of_nodes()
+                node = "https://w3id.org/sco-kg/id/state/IND"
+                pos = page.evaluate("id => { const p = window.network.getPositions([id])[id];"
+                                    " const d = window.network.canvasToDOM(p); return [d.x, d.y]; }", node)
+                box = page.locator("#graph").bounding_box()
+                page.mouse.move(box["x"] + pos[0], box["y"] + pos[1])
+                page.wait_for_selector("div.vis-tooltip", state="visible")
+                assert "India" in page.inner_text("div.vis-tooltip")
+                page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
+                assert page.evaluate("window.network.getSelectedNodes()") == [node]
+                if name == "evolution":
+                    now = page.evaluate("window.nodesView.length")
+                    page.eval_on_selector("#year", "el => { el.value = 2004; el.dispatchEvent(new Event('input')); }")
+                    then = page.evaluate("window.nodesView.length")
+                    assert then < now and page.inner_text("#year-label") == "2004-12-31"
+                assert remote == [], remote
+                page.close()
+        finally:
+            browser.close()

@@ -1,0 +1,194 @@
+"""The SPARQL endpoint with real clients (SPARQLWrapper, rdflib), its refusals and limits, and
+its page in headless Debian chromium with no request leaving 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from rdflib import Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+from graph_builder.api import KnowledgeGraph
+from graph_builder.publish.serve import Refused, check_read_only, make_server, negotiate
+from graph_builder.query.store import Limits
+
+
+def _start(kg: KnowledgeGraph, limits: Limits | None = None) -> Iterator[str]:
+    server = make_server(kg, "127.0.0.1", 0, limits)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base(kg: KnowledgeGraph) -> Iterator[str]:
+    yield from _start(kg)
+
+
+def _get(url: str, accept: str | None = None) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read().decode("utf-8")
+
+
+def _post(url: str, body: bytes, media: str, method: str = "POST") -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": media})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def test_sparqlwrapper_get_and_post_in_every_format(base: str, kg: KnowledgeGraph) -> None:
+    from SPARQLWrapper import CSV, GET, JSON, POST, TSV, XML, SPARQLWrapper
+
+    query = kg.prepare("members", {"date": "2017-06-09", "role": "member"})
+    expected = kg.query("members", date="2017-06-09", role="member").to_json()
+    for method in (GET, POST):
+        client = SPARQLWrapper(f"{base}/sparql")
+        client.setMethod(method)
+        client.setQuery(query)
+        client.setReturnFormat(JSON)
+        assert client.query().convert() == expected
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(XML)
+    assert len(client.query().convert().getElementsByTagName("result")) == 8
+    for fmt, first in ((CSV, b"state,stateLabel"), (TSV, b"?state\t?stateLabel")):
+        client.setReturnFormat(fmt)
+        assert client.query().convert().startswith(first)
+
+
+def test_rdflib_as_a_client(base: str) -> None:
+    store = SPARQLStore(f"{base}/sparql", returnFormat="json")
+    rows = list(Graph(store=store).query(
+        "SELECT ?n WHERE { <https://w3id.org/sco-kg/id/state/IND> <http://www.w3.org/2000/01/rdf-schema#label> ?n }"))
+    assert sorted(str(r[0]) for r in rows) == ["India", "Индия", "印度"]
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
+])
+def test_construct_content_negotiation(base: str, accept: str, fmt: str) -> None:
+    query = urllib.parse.quote("CONSTRUCT { ?s a ?c } WHERE { ?s a <https://w3id.org/sco-kg/ontology#State> ; a ?c }")
+    status, content_type, body = _get(f"{base}/sparql?query={query}", accept)
+    assert status == 200 and content_type.startswith(accept)
+    assert len(Graph().parse(data=body, format=fmt)) == 27
+
+
+def test_named_catalogue_api(base: str, kg: KnowledgeGraph) -> None:
+    import json
+
+    status, _, body = _get(f"{base}/api/queries")
+    names = [q["name"] for q in json.loads(body)]
+    assert status == 200 and {"members", "state_history", "summits"} <= set(names)
+    status, _, body = _get(f"{base}/api/queries/state_history?state=India")
+    assert json.loads(body) == kg.query("state_history", state="India").to_json()
+    assert _get(f"{base}/api/queries/nosuch")[0] == 404
+    status, _, body = _get(f"{base}/api/queries/members?date=someday")
+    assert status == 400 and "is not a date" in body
+
+
+def test_void_description(base: str) -> None:
+    status, media, body = _get(f"{base}/void")
+    graph = Graph().parse(data=body, format="turtle")
+    assert status == 200 and media.startswith("text/turtle") and len(graph) > 10
+
+
+@pytest.mark.parametrize(("body", "media", "code", "message"), [
+    (b"update=DROP+ALL", "application/x-www-form-urlencoded", 403, "updates are not allowed"),
+    (b"INSERT DATA { <a:b> <a:c> <a:d> }", "application/sparql-update", 403, "updates are not allowed"),
+    (b"query=" + urllib.parse.quote_plus("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").encode(),
+     "application/x-www-form-urlencoded", 403, "SERVICE is not allowed"),
+    (b"query=LOAD+%3Chttp%3A%2F%2Fexample.org%2Fdata.ttl%3E", "application/x-www-form-urlencoded", 403, "LOAD is not allowed"),
+    (b"query=" + b"x" * 200_000, "application/x-www-form-urlencoded", 413, "request body over"),
+    (b"query=SELECT+*+WHERE+%7B", "application/x-www-form-urlencoded", 400, "malformed SPARQL"),
+])
+def test_refusals(base: str, body: bytes, media: str, code: int, message: str) -> None:
+    status, text = _post(f"{base}/sparql", body, media)
+    assert status == code and message in text
+
+
+def test_writes_are_refused(base: str) -> None:
+    assert _post(f"{base}/sparql", b"", "text/turtle", method="PUT")[0] == 405
+
+
+def test_keywords_inside_strings_iris_and_variables_are_fine() -> None:
+    check_read_only('SELECT ?drop ?load WHERE { ?s <http://x/SERVICE> "DELETE me" } # INSERT')
+    with pytest.raises(Refused, match="SERVICE"):
+        check_read_only("SELECT * WHERE { service <http://x> { ?s ?p ?o } }")
+
+
+def test_accept_header_negotiation() -> None:
+    assert negotiate("text/csv;q=0.5, application/sparql-results+xml", graph=False) == "xml"
+    assert negotiate("*/*", graph=True) == "turtle"
+    assert negotiate("", graph=False) == "json"
+
+
+def test_answer_size_and_time_limits(kg: KnowledgeGraph) -> None:
+    everything = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
+    for limits, message in ((Limits(rows=5), "more than 5 rows"), (Limits(seconds=0), "ran longer than 0 s")):
+        for url in _start(kg, limits):
+            status, _, body = _get(f"{url}/sparql?query={everything}")
+            assert status == 400 and message in body
+
+
+def test_binds_to_loopback_by_default(kg: KnowledgeGraph) -> None:
+    server = make_server(kg, port=0)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.server_close()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def test_page_in_headless_chromium(base: str, kg: KnowledgeGraph) -> None:
+    assert CHROMIUM, "Debian chromium is missing: apt-get install chromium (.ci/run does)"
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(f"{base}/")
+            page.wait_for_selector("#catalogue button[data-name=members]")
+            page.click("#catalogue button[data-name=members]")
+            page.fill("input[name=date]", "2017-06-09")
+            page.select_option("select[name=role]", "member")
+            page.click("#run-named")
+            page.wait_for_selector("#result-table td")
+            rows = page.locator("#result-table tr").count() - 1
+            assert rows == len(kg.query("members", date="2017-06-09", role="member"))
+            assert "India" in page.inner_text("#result-table")
+            assert page.locator("#result-table a[href='https://w3id.org/sco-kg/id/state/IND']").count() == 1
+            page.fill("#query", "ASK { ?s ?p ?o }")
+            page.click("#run")
+            page.wait_for_selector("#boolean")
+            assert page.inner_text("#boolean") == "true"
+            page.fill("#query", "SELECT * WHERE {")
+            page.click("#run")
+            page.wait_for_selector("#status.error")
+            assert "malformed SPARQL" in page.inner_text("#status")
+        finally:
+            browser.close()
+    assert requests and all(url.startswith(base) for url in requests), requests

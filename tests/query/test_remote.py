@@ -1,0 +1,50 @@
+"""A real SPARQL server on 127.0.0.1: publish is idempotent, questions answer as embedded, errors are clear."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph_builder.api import KnowledgeGraph
+from graph_builder.build.graph import BuildResult
+from graph_builder.core.errors import QueryError, ScoKgError
+from graph_builder.core.paths import built_dataset
+from graph_builder.query.remote import publish
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def test_publish_twice_leaves_the_same_data(built: BuildResult, oxigraph_server: str, remote: KnowledgeGraph) -> None:
+    before = remote.sparql(COUNT).records()[0].n
+    sent = publish(built_dataset(built.out_dir), f"{oxigraph_server}/store")
+    assert remote.sparql(COUNT).records()[0].n == before == sum(sent.values()) == built.manifest["triples"]
+
+
+def test_named_graphs_arrive_as_named_graphs(built: BuildResult, remote: KnowledgeGraph) -> None:
+    rows = remote.sparql("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g").records()
+    assert [r.g for r in rows] == sorted(built.manifest["graphs"])
+
+
+def test_remote_answers_like_the_embedded_store(kg: KnowledgeGraph, remote: KnowledgeGraph) -> None:
+    for name, params in (("members", {"date": "2017-06-09"}), ("state_history", {"state": "Q668"})):
+        assert remote.query(name, **params).to_json() == kg.query(name, **params).to_json()
+    assert remote.sparql("ASK { ?s ?p ?o }").boolean is True
+    graph = remote.sparql("CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 5").graph
+    assert graph is not None and len(graph) == 5
+
+
+def test_server_refusing_data_is_one_clear_error(built: BuildResult, oxigraph_server: str) -> None:
+    with pytest.raises(ScoKgError, match="refused the data: HTTP 4"):
+        publish(built_dataset(built.out_dir), f"{oxigraph_server}/query")
+
+
+def test_unreachable_endpoint_is_one_clear_error(built: BuildResult) -> None:
+    dead = KnowledgeGraph.open(endpoint="http://127.0.0.1:9/query")
+    with pytest.raises(ScoKgError, match="cannot reach SPARQL endpoint"):
+        dead.sparql("ASK { ?s ?p ?o }")
+    with pytest.raises(ScoKgError, match="cannot reach graph store"):
+        publish(built_dataset(built.out_dir), "http://127.0.0.1:9/store")
+
+
+def test_malformed_query_on_the_server(remote: KnowledgeGraph) -> None:
+    with pytest.raises(QueryError, match="malformed SPARQL"):
+        remote.sparql("SELECT * WHERE {")
