@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph_builder import iris
+from graph_builder.build import iris
 from graph_builder.core.paths import ONTOLOGY_FILE
 
 ROLES = ("observer", "dialogue_partner", "partner", "member")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import tomllib
 from pathlib import Path
 
 import networkx as nx
@@ -92,6 +93,13 @@ def test_every_module_sits_in_a_stage() -> None:
     folders = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert top == TOP_LEVEL_MODULES
     assert folders == set(STAGES) - {"api", "cli"}
+
+
+def test_tests_follow_the_stages_and_are_collected() -> None:
+    folders = {p.parent.name for p in (CHECKOUT / "tests").glob("*/test_*.py")}
+    assert folders == set(STAGES) - {"api", "cli"}
+    config = tomllib.loads((CHECKOUT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "build" not in config["tool"]["pytest"]["ini_options"]["norecursedirs"]
 
 
 @pytest.mark.parametrize("name", graph_builder.__all__)

@@ -7,7 +7,6 @@ written to temporaries and renamed, so a failed build leaves the previous output
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import hashlib
 import json
 import os
@@ -15,33 +14,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import iris
 from ..core.keys import ROLE_LABELS, Office, OrgKind, Scheme
-from .load import Sources, load_sources
 from ..core.paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
-from .records import (
-    Article,
-    WikidataFacts,
-    Chair,
-    ChangeEvent,
-    Decision,
-    Document,
-    Membership,
-    Organisation,
-    Person,
-    Place,
-    Principle,
-    Source,
-    State,
-    Summit,
-    Tenure,
-)
-from .validate import union_graph
 from ..core.vocab import (
     DCTERMS,
     DECISION_CLASS,
@@ -55,6 +35,26 @@ from ..core.vocab import (
     SUMMIT_CLASS,
     TIME,
 )
+from . import iris
+from .load import Sources, load_sources
+from .records import (
+    Article,
+    Chair,
+    ChangeEvent,
+    Decision,
+    Document,
+    Membership,
+    Organisation,
+    Person,
+    Place,
+    Principle,
+    Source,
+    State,
+    Summit,
+    Tenure,
+    WikidataFacts,
+)
+from .validate import union_graph
 
 
 class _Writer:

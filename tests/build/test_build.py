@@ -14,10 +14,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from graph_builder.build.graph import BuildResult, build, build_dataset
-from graph_builder.core.errors import SourceError
 from graph_builder.build.load import load_sources, source_files
-from graph_builder.core.paths import SOURCES_DIR
 from graph_builder.build.validate import union_graph
+from graph_builder.core.errors import SourceError
+from graph_builder.core.paths import SOURCES_DIR
 
 
 def test_one_named_graph_per_source_file_plus_ontology_and_time(built: BuildResult) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from rdflib import BNode, Dataset, URIRef
 
-from graph_builder import iris
+from graph_builder.build import iris
 from graph_builder.build.graph import BuildResult
 from graph_builder.core.keys import Office, Role
 from graph_builder.core.paths import built_dataset

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import FIXTURES, VALID_SOURCES
 
+from graph_builder.build.load import load_sources
 from graph_builder.core.errors import SourceError
 from graph_builder.core.keys import Role
-from graph_builder.build.load import load_sources
 
 INVALID = FIXTURES / "sources" / "invalid"
 

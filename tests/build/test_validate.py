@@ -6,9 +6,9 @@ import pytest
 from helpers import FIXTURES, VALID_SOURCES
 
 from graph_builder.build.graph import build_dataset
-from graph_builder.core.errors import ValidationError
 from graph_builder.build.load import load_sources
 from graph_builder.build.validate import validate_dataset, validate_file
+from graph_builder.core.errors import ValidationError
 
 BROKEN_SOURCES = FIXTURES / "sources" / "invalid-graph"
 BROKEN_GRAPHS = FIXTURES / "graphs" / "invalid"
