@@ -215,20 +215,29 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
 
-    if args.file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScoKgError(f"{args.file}: cannot read the text ({exc.__class__.__name__}: {exc})") from None
     try:
         day = dt.date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise ScoKgError(f"--date '{args.date}' is not a day like 2025-08-30") from None
-    from .link.textcheck import check_text
+    from .link.textcheck import MAX_TEXT_CHARS, check_text
 
-    report = check_text(_open(args), text, day)
+    limit = MAX_TEXT_CHARS if args.max_chars is None else args.max_chars
+    if limit < 1:
+        raise ScoKgError(f"--max-chars {limit} is not a positive number of characters")
+    # Read one character past the limit, never the whole of a huge file, to tell it is too long.
+    try:
+        if args.file == "-":
+            text = sys.stdin.read(limit + 1)
+        else:
+            with open(args.file, encoding="utf-8") as f:
+                text = f.read(limit + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScoKgError(f"{args.file}: cannot read the text ({exc.__class__.__name__}: {exc})") from None
+    if len(text) > limit:
+        size = f" ({Path(args.file).stat().st_size:,} bytes)" if args.file != "-" and Path(args.file).is_file() else ""
+        raise ScoKgError(f"{args.file}: the text{size} is longer than check-text's limit of {limit:,} "
+                         "characters; split it into articles or raise --max-chars")
+    report = check_text(_open(args), text, day, max_chars=limit)
     print(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str) if args.format == "json" else report.table())
     return 0
 
@@ -401,6 +410,8 @@ def parser() -> argparse.ArgumentParser:
     ct.add_argument("file", help="a UTF-8 text file, or - for standard input")
     ct.add_argument("--date", help="judge the claims as of this day (default today; give the article's date)")
     ct.add_argument("--format", choices=("table", "json"), default="table")
+    ct.add_argument("--max-chars", type=int,
+                    help="refuse a text longer than this many characters (default: about 2 MB of English text)")
     _graph_option(ct)
     ct.set_defaults(func=cmd_check_text)
     return p

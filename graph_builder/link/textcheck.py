@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from ..api import KnowledgeGraph
+from ..core.errors import ScoKgError
 from ..core.keys import ROLE_LABELS, Office, Role
 
 SUPPORTED, CONTRADICTED, UNKNOWN = "supported", "contradicted", "not in graph"
 SCO_IRI = "https://w3id.org/sco-kg/id/org/sco"
+# About 2 MB of English: hundreds of news articles; the CLI reads no further than this.
+MAX_TEXT_CHARS = 2_000_000
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _MONTHS_EN = {m: i for i, m in enumerate(
@@ -35,7 +39,9 @@ _NUMBERS_EN = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50}
 _DIGITS_ZH = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMBER = r"(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?|[零一二两三四五六七八九十]{1,3})"
+# A number word starts a word and is taken whole (possessive), so a long run of letters is read
+# once, not again from each of its letters.
+_NUMBER = r"(?P<n>\d{1,3}|(?<![a-z])[a-z]++(?:-[a-z]++)?|[零一二两三四五六七八九十]{1,3})"
 # Russian case endings by how a word ends: enough for place, state and person names in news.
 _RU_ENDINGS = (("ия", "(?:ия|ии|ию|ией)"), ("ая", "(?:ая|ой|ую)"), ("ий", "(?:ий|ого|ому|им|ом)"),
                ("ый", "(?:ый|ого|ому|ым|ом)"), ("а", "(?:а|ы|и|е|у|ой)"), ("я", "(?:я|и|е|ю|ей)"),
@@ -130,23 +136,61 @@ class _Entity:
     wikidata: str | None
 
 
+def _word_parts(word: str) -> tuple[str, str]:
+    """A word of a name as the literal text every match starts with and a pattern for the rest:
+    Russian words longer than three letters take case endings, others match as written."""
+    if re.search(r"[а-яё]", word, re.IGNORECASE) and len(word) > 3:
+        for ending, pattern in _RU_ENDINGS:
+            if word.lower().endswith(ending):
+                return word[: -len(ending)], pattern
+        if word[-1].isalpha() and word[-1].lower() not in "оеиюу":
+            return word, "(?:а|у|ом|е|ы|ов)?"
+    return word, ""
+
+
 def _word_pattern(form: str) -> str:
     """A regular expression for a name: exact for Chinese, with word boundaries elsewhere, and
     with case endings for Russian words."""
     if _CJK.search(form):
         return re.escape(form)
-    words = []
-    for word in form.split():
-        if re.search(r"[а-яё]", word, re.IGNORECASE) and len(word) > 3:
-            for ending, pattern in _RU_ENDINGS:
-                if word.lower().endswith(ending):
-                    words.append(re.escape(word[: -len(ending)]) + pattern)
-                    break
-            else:
-                words.append(re.escape(word) + "(?:а|у|ом|е|ы|ов)?" if word[-1].isalpha() and word[-1].lower() not in "оеиюу" else re.escape(word))
-        else:
-            words.append(re.escape(word))
+    words = [re.escape(stem) + rest for stem, rest in map(_word_parts, form.split())]
     return r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w])"
+
+
+# A name is filed under its first three characters; white space (U+3000 at most) counts as one space.
+_HEAD = 3
+_SPACES = str.maketrans({chr(i): " " for i in range(0x3001) if chr(i).isspace()})
+
+
+def _fold(text: str) -> str:
+    """Lower case with every kind of white space as one space: how heads are compared."""
+    return text.translate(_SPACES).lower()
+
+
+def _head(form: str) -> str:
+    """The first characters (folded, at most ``_HEAD``) that every match of ``form`` starts with,
+    so that a text position is tried only against the names that can start there."""
+    if _CJK.search(form):
+        return _fold(form)[:_HEAD]
+    words = form.split()
+    stem, rest = _word_parts(words[0])
+    return _fold(stem + (" " if not rest and len(words) > 1 else ""))[:_HEAD]
+
+
+class _Taken:
+    """Which characters of a text are already claimed by a span: testing a span costs its own
+    length, not the number of spans taken before it."""
+
+    def __init__(self, size: int) -> None:
+        self._marks = bytearray(size)
+
+    def free(self, start: int, end: int) -> bool:
+        """Whether no character from ``start`` to ``end`` is taken."""
+        return self._marks.find(1, start, end) == -1
+
+    def take(self, start: int, end: int) -> None:
+        """Mark ``start``..``end`` as taken."""
+        self._marks[start:end] = b"\x01" * (end - start)
 
 
 class Gazetteer:
@@ -171,8 +215,15 @@ class Gazetteer:
             for form in forms:
                 if len(form) >= 2 and (len(form) >= 3 or _CJK.search(form) or form.isupper()):
                     self.forms[form].add(iri)
-        self._patterns = [(re.compile(_word_pattern(f), 0 if f.isupper() and len(f) <= 5 else re.IGNORECASE), f)
-                          for f in sorted(self.forms, key=lambda f: (-len(f), f))]
+        # Names by their first characters: each place in a text is tried only against the few
+        # names that can start there, so the work grows with the text, not text times names.
+        self._by_head: dict[str, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
+        for f in sorted(self.forms):
+            flags = 0 if f.isupper() and len(f) <= 5 else re.IGNORECASE
+            self._by_head[_head(f)].append((re.compile(_word_pattern(f), flags), f))
+        firsts = "".join(sorted({re.escape(f[0]) for f in self.forms if _CJK.search(f)}))
+        # Where a name may start: a word's first character, or any character a Chinese name opens with.
+        self._starts = re.compile(r"(?<![\w-])\S" + (f"|[{firsts}]" if firsts else ""), re.IGNORECASE)
 
     def _derive(self, kg: KnowledgeGraph, names: dict[str, set[str]], labels: dict[str, dict[str, str]]) -> None:
         """Names news use but nobody curates: "Tianjin Summit", "саммит ШОС в Тяньцзине",
@@ -199,15 +250,20 @@ class Gazetteer:
     def find(self, text: str) -> list[Mention]:
         """Mentions in ``text``, longest match first, left to right, never overlapping."""
         spans: dict[tuple[int, int], set[str]] = defaultdict(set)
-        for pattern, form in self._patterns:
-            for m in pattern.finditer(text):
-                spans[(m.start(), m.end())] |= self.forms[form]
-        taken: list[tuple[int, int]] = []
+        for start in self._starts.finditer(text):
+            at = start.start()
+            head = _fold(text[at:at + _HEAD])
+            for size in range(len(head), 0, -1):
+                for pattern, form in self._by_head.get(head[:size], ()):
+                    m = pattern.match(text, at)
+                    if m:
+                        spans[(m.start(), m.end())] |= self.forms[form]
+        taken = _Taken(len(text))
         mentions = []
         for (start, end), iris in sorted(spans.items(), key=lambda s: (-(s[0][1] - s[0][0]), s[0][0])):
-            if any(start < e and s < end for s, e in taken):
+            if not taken.free(start, end):
                 continue
-            taken.append((start, end))
+            taken.take(start, end)
             candidates = tuple(sorted(iris))
             first = self.entities[candidates[0]]
             one = len(candidates) == 1
@@ -279,16 +335,19 @@ _DATE_PATTERNS = [
     (re.compile(r"(?P<d1>\d{1,2})\s*[-–—]\s*(?P<d>\d{1,2})\s+" + _MONTH_RU + r"\s+(?P<y>\d{4})", re.I), "ru"),
     (re.compile(r"(?P<d>\d{1,2})\s+" + _MONTH_RU + r"\s+(?P<y>\d{4})", re.I), "ru"),
 ]
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d{2})(?![\d-])")
 
 
 def _dates(sentence: str, offset: int) -> list[_Date]:
-    """Days, day ranges and bare years in a sentence, earliest first."""
+    """Days, day ranges and bare years in a sentence, earliest first (none without a digit)."""
     found: list[_Date] = []
-    taken: list[tuple[int, int]] = []
+    if not _DIGIT.search(sentence):
+        return found
+    taken = _Taken(len(sentence))
     for pattern, lang in _DATE_PATTERNS:
         for m in pattern.finditer(sentence):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if not taken.free(m.start(), m.end()):
                 continue
             g = m.groupdict()
             months = _MONTHS_RU if lang == "ru" else _MONTHS_EN
@@ -303,16 +362,18 @@ def _dates(sentence: str, offset: int) -> list[_Date]:
                 continue
             day, until = (first, last) if first else (last, None)
             found.append(_Date(int(g["y"]), day, until, offset + m.start(), offset + m.end()))
-            taken.append((m.start(), m.end()))
+            taken.take(m.start(), m.end())
     for m in _YEAR.finditer(sentence):
-        if not any(m.start() < e and s < m.end() for s, e in taken):
+        if taken.free(m.start(), m.end()):
             found.append(_Date(int(m.group("y")), None, None, offset + m.start(), offset + m.end()))
     return sorted(found, key=lambda d: d.start)
 
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+|$)", re.MULTILINE)
 
-# What a count counts: a role key, or "any" for states with any status ("countries").
+# What a count counts: a role key, or "any" for states with any status ("countries"). Russian
+# endings are at most eight word characters: an unbounded tail would make one long word cost its
+# length at every place a match is tried.
 _COUNT_NOUNS = [
     (r"member\s+(?:states?|countries|nations)|full\s+members|members", Role.MEMBER.value),
     (r"observer\s+(?:states?|countries)|observers", Role.OBSERVER.value),
@@ -321,28 +382,28 @@ _COUNT_NOUNS = [
     (r"countries\s+and\s+regions|countries|nations", "any"),
     (r"成员国", Role.MEMBER.value), (r"观察员国?", Role.OBSERVER.value), (r"对话伙伴(?:国)?", Role.DIALOGUE_PARTNER.value),
     (r"伙伴国", Role.PARTNER.value), (r"国家和地区|个?国家", "any"),
-    (r"государств\w*[- ]член\w*|стран\w*[- ]член\w*|член\w*", Role.MEMBER.value),
-    (r"государств\w*[- ]наблюдател\w*|наблюдател\w*", Role.OBSERVER.value),
-    (r"партн[её]р\w*\s+по\s+диалогу", Role.DIALOGUE_PARTNER.value),
-    (r"партн[её]р\w*", Role.PARTNER.value), (r"стран\w*(?:\s+и\s+регион\w*)?", "any"),
+    (r"государств\w{0,8}[- ]член\w{0,8}|стран\w{0,8}[- ]член\w{0,8}|член\w{0,8}", Role.MEMBER.value),
+    (r"государств\w{0,8}[- ]наблюдател\w{0,8}|наблюдател\w{0,8}", Role.OBSERVER.value),
+    (r"партн[её]р\w{0,8}\s+по\s+диалогу", Role.DIALOGUE_PARTNER.value),
+    (r"партн[её]р\w{0,8}", Role.PARTNER.value), (r"стран\w{0,8}(?:\s+и\s+регион\w{0,8})?", "any"),
 ]
 _QUALIFIER = r"(?:(?P<q>over|more than|at least|nearly|almost|about|around|超过|逾|近|более|свыше|почти|около)\s*)?"
 _COUNT = re.compile(_QUALIFIER + _NUMBER + r"\s*(?:个\s*)?(?:SCO\s+)?(?P<noun>" + "|".join(f"(?:{n})" for n, _ in _COUNT_NOUNS) + r")(?:(?<=[\u3400-\u9fff])|(?![\w]))",
                     re.IGNORECASE)
 _OFFICES = [
-    (re.compile(r"Secretary[- ]General|秘书长|Генеральн\w+\s+секретар\w+|генсек\w*", re.I), Office.SECRETARY_GENERAL),
+    (re.compile(r"Secretary[- ]General|秘书长|Генеральн\w{1,8}\s+секретар\w{1,8}|генсек\w{0,8}", re.I), Office.SECRETARY_GENERAL),
     (re.compile(r"(?:Director|head)\s+of\s+the\s+(?:SCO\s+)?(?:RATS|Regional\s+Anti-Terrorist\s+Structure)(?:\s+Executive\s+Committee)?"
-                r"|地区反恐怖机构执委会主任|директор\w*\s+Исполнительного\s+комитета\s+РАТС|директор\w*\s+Исполкома\s+РАТС", re.I),
+                r"|地区反恐怖机构执委会主任|директор\w{0,8}\s+Исполнительного\s+комитета\s+РАТС|директор\w{0,8}\s+Исполкома\s+РАТС", re.I),
      Office.RATS_DIRECTOR),
 ]
-_FORMER = re.compile(r"(?:former|ex-|then|бывш\w*|前任|前)\s*(?:SCO\s+|上合组织)?$", re.I)
-_CHAIR = re.compile(r"presidency|chairmanship|chairs?\b|presides|轮值主席国|主席国|председательств\w*", re.I)
+_FORMER = re.compile(r"(?:former|ex-|then|бывш\w{0,8}|前任|前)\s*(?:SCO\s+|上合组织)?$", re.I)
+_CHAIR = re.compile(r"presidency|chairmanship|chairs?\b|presides|轮值主席国|主席国|председательств\w{0,8}", re.I)
 # A chair claim without years must speak of the present: "holds the chair", "under its presidency".
 _CHAIR_NOW = re.compile(r"\b(?:holds?|holding|currently|under|presides|chairs)\b|现任|担任|正在|председательствует|под председательством", re.I)
 _JOIN = re.compile(r"\b(?:joined|join|became|become|becomes|admitted|granted|acceded|gained|obtained|received)\b"
-                   r"|加入|成为|获得|вступил\w*|стал\w*|получил\w*|присоедин\w*", re.I)
+                   r"|加入|成为|获得|вступил\w{0,8}|стал\w{0,8}|получил\w{0,8}|присоедин\w{0,8}", re.I)
 _ROLE_WORDS = [
-    (re.compile(r"dialogue\s+partner|对话伙伴|партн[её]р\w*\s+по\s+диалогу", re.I), Role.DIALOGUE_PARTNER.value),
+    (re.compile(r"dialogue\s+partner|对话伙伴|партн[её]р\w{0,8}\s+по\s+диалогу", re.I), Role.DIALOGUE_PARTNER.value),
     (re.compile(r"observer|观察员|наблюдател", re.I), Role.OBSERVER.value),
     (re.compile(r"\bpartner|伙伴|партн[её]р", re.I), Role.PARTNER.value),
     (re.compile(r"member|成员国?|член", re.I), Role.MEMBER.value),
@@ -352,7 +413,7 @@ _AGE = [
     (re.compile(r"(?:^|\b)(?P<q>over|more than|nearly|almost|for|in)\s+(?:the\s+(?:past|last)\s+)?" + _NUMBER + r"\s+years", re.I), "years"),
     (re.compile(_NUMBER + r"\s*years?\s+(?:ago|old)", re.I), "years"),
     (re.compile(r"(?P<n>\d{1,3})(?:st|nd|rd|th)\s+anniversary|成立(?P<n2>\d{1,3}|[一二三四五六七八九十]{1,3})周年|(?P<n3>\d{1,3})-?(?:летие|й\s+годовщин)", re.I), "anniversary"),
-    (re.compile(r"(?:founded|established|created|set up|成立于|创立于|создан\w*|основан\w*|учрежд\w*)\s*(?:in|в)?\s*(?P<y>(?:19|20)\d{2})", re.I), "founded"),
+    (re.compile(r"(?:founded|established|created|set up|成立于|创立于|создан\w{0,8}|основан\w{0,8}|учрежд\w{0,8})\s*(?:in|в)?\s*(?P<y>(?:19|20)\d{2})", re.I), "founded"),
     (re.compile(r"(?P<q>超过|近)?" + _NUMBER + r"\s*年来|(?P<q2>более|свыше|почти|за)\s+(?P<n4>\d{1,3})\s+(?:лет|год)", re.I), "years"),
 ]
 
@@ -365,15 +426,23 @@ class TextChecker:
         self.gazetteer = Gazetteer(kg)
         self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
 
-    def check(self, text: str, date: dt.date | None = None) -> TextReport:
-        """Mentions and judged claims of ``text`` as of ``date`` (default: today)."""
+    def check(self, text: str, date: dt.date | None = None, *, max_chars: int = MAX_TEXT_CHARS) -> TextReport:
+        """Mentions and judged claims of ``text`` as of ``date`` (default: today).
+
+        A text longer than ``max_chars`` is refused before any work: the work grows with the
+        text, and a news article is far shorter than the default.
+        """
+        if len(text) > max_chars:
+            raise ScoKgError(f"the text has {len(text):,} characters, over check-text's limit of {max_chars:,}; "
+                             "split it into articles or raise max_chars (--max-chars)")
         day = date or dt.date.today()
         mentions = self.gazetteer.find(text)
+        starts = [x.start for x in mentions]
         about_sco = any(x.entity == SCO_IRI for x in mentions)
         report = TextReport(day, mentions)
         for m in _SENTENCE.finditer(text):
             sentence, offset = m.group(0), m.start()
-            inside = [x for x in mentions if offset <= x.start and x.end <= m.end()]
+            inside = [x for x in mentions[bisect_left(starts, offset):bisect_left(starts, m.end())] if x.end <= m.end()]
             dates = _dates(sentence, offset)
             report.claims += self._counts(sentence, offset, day)
             report.claims += self._offices(text, sentence, offset, inside, day)
@@ -427,13 +496,16 @@ class TextChecker:
 
     def _offices(self, text: str, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
         claims = []
+        mentions = _InOrder(inside)
+        persons = _InOrder([x for x in inside if x.kind == "person" and x.entity])
         for pattern, office in _OFFICES:
             for m in pattern.finditer(sentence):
                 start, end = offset + m.start(), offset + m.end()
-                if end - start > 0 and any(x.start <= start and end <= x.end and x.kind == "body" for x in inside):
+                around = mentions.covering(start, end) if end > start else None
+                if around is not None and around.kind == "body":
                     continue
                 former = bool(_FORMER.search(text[max(0, start - 20):start]))
-                person = _nearest_person(inside, start, end)
+                person = _nearest_person(persons, start, end)
                 name = person.label if person else _capitalised_name(text, end)
                 if person is None and name is None:
                     continue
@@ -604,10 +676,32 @@ def _role_span(sentence: str) -> int | None:
     return min(ends) if ends else None
 
 
-def _nearest_person(inside: list[Mention], start: int, end: int) -> Mention | None:
+class _InOrder:
+    """Mentions in text order, found by position: they never overlap, so their ends are in order
+    too, and a sentence naming thousands of entities costs a binary search per look-up."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = mentions
+        self.starts = [x.start for x in mentions]
+        self.ends = [x.end for x in mentions]
+
+    def covering(self, start: int, end: int) -> Mention | None:
+        """The mention that holds ``start``..``end``: only the last one starting by ``start`` can."""
+        i = bisect_right(self.starts, start) - 1
+        return self.mentions[i] if i >= 0 and end <= self.ends[i] else None
+
+    def near(self, start: int, end: int, after: int, before: int) -> list[Mention]:
+        """Mentions starting at most ``after`` characters after ``end`` or ending at most
+        ``before`` characters before ``start``, in text order."""
+        following = range(bisect_left(self.starts, end), bisect_right(self.starts, end + after))
+        preceding = range(bisect_left(self.ends, start - before), bisect_right(self.ends, start))
+        return [self.mentions[i] for i in sorted({*following, *preceding})]
+
+
+def _nearest_person(persons: _InOrder, start: int, end: int) -> Mention | None:
     """The person named right after the office ("Secretary-General Nurlan Yermekbayev") or right
     before it ("Yermekbayev, the SCO Secretary-General")."""
-    near = [x for x in inside if x.kind == "person" and x.entity and (0 <= x.start - end <= 6 or 0 <= start - x.end <= 12)]
+    near = persons.near(start, end, after=6, before=12)
     return min(near, key=lambda x: min(abs(x.start - end), abs(start - x.end))) if near else None
 
 
@@ -617,7 +711,8 @@ def _capitalised_name(text: str, end: int) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def check_text(kg: KnowledgeGraph, text: str, date: dt.date | None = None) -> TextReport:
+def check_text(kg: KnowledgeGraph, text: str, date: dt.date | None = None, *,
+               max_chars: int = MAX_TEXT_CHARS) -> TextReport:
     """Mentions and judged claims of ``text``.
 
     >>> kg = KnowledgeGraph.open()
@@ -628,11 +723,11 @@ def check_text(kg: KnowledgeGraph, text: str, date: dt.date | None = None) -> Te
     checker = _CHECKERS.get(kg)
     if checker is None:
         checker = _CHECKERS[kg] = TextChecker(kg)
-    return checker.check(text, date)
+    return checker.check(text, date, max_chars=max_chars)
 
 
 # One checker per open graph: its gazetteer is built once from the graph's names.
 _CHECKERS: WeakKeyDictionary[KnowledgeGraph, TextChecker] = WeakKeyDictionary()
 
 
-__all__ = ["CONTRADICTED", "SUPPORTED", "UNKNOWN", "Claim", "Gazetteer", "Mention", "TextChecker", "TextReport", "check_text"]
+__all__ = ["CONTRADICTED", "MAX_TEXT_CHARS", "SUPPORTED", "UNKNOWN", "Claim", "Gazetteer", "Mention", "TextChecker", "TextReport", "check_text"]

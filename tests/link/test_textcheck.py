@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from helpers import CHECKOUT, FIXTURES
 
 from graph_builder.api import KnowledgeGraph
+from graph_builder.core.errors import ScoKgError
 from graph_builder.link.textcheck import (
     CONTRADICTED,
+    MAX_TEXT_CHARS,
     SUPPORTED,
     UNKNOWN,
     TextReport,
@@ -223,3 +228,57 @@ def test_chair_claims(kg: KnowledgeGraph, text: str, day: str, verdict: str) -> 
 
 def test_a_chair_in_the_future_is_not_judged(kg: KnowledgeGraph) -> None:
     assert check_text(kg, "India will take over the chairmanship.", dt.date(2025, 1, 1)).claims == []
+
+
+@contextmanager
+def finishes_within(seconds: int) -> Iterator[None]:
+    """Fail rather than hang: SIGALRM interrupts even a regular expression stuck in backtracking."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("filler", ["a" * 50_000, "1государств" * 4_600, "Генеральн" * 5_000],
+                         ids=["letters", "digits-and-cyrillic", "russian-stems"])
+def test_a_long_pathological_sentence_changes_nothing_around_it(kg: KnowledgeGraph, filler: str) -> None:
+    """50 kB of one long word once took many minutes (each regex retried the word from each of its
+    letters); now it is read once, and the claims and names around it are found as without it."""
+    before, after = "The SCO has 10 member states.", "Iran became a full member of the SCO in 2023, said Zhang Ming."
+    plain = check_text(kg, f"{before} {after}", dt.date(2025, 8, 30))
+    with finishes_within(60):
+        padded = check_text(kg, f"{before} {filler} {after}", dt.date(2025, 8, 30))
+    assert verdicts(padded) == verdicts(plain) == [
+        ("count", "10 member states", SUPPORTED), ("joined", "Iran became a full member of the SCO in 2023", SUPPORTED)]
+    shift = len(filler) + 1
+    assert [(m.text, m.entity, m.start) for m in padded.mentions] == [
+        (m.text, m.entity, m.start + (shift if m.start > len(before) else 0)) for m in plain.mentions]
+
+
+def test_a_text_over_the_limit_is_refused_before_any_work(kg: KnowledgeGraph) -> None:
+    assert check_text(kg, "The SCO has 10 member states.", max_chars=29).claims
+    with pytest.raises(ScoKgError) as exc:
+        check_text(kg, "x" * 1_001, max_chars=1_000)
+    message = str(exc.value)
+    assert "\n" not in message and "1,001 characters" in message and "limit of 1,000" in message
+    assert MAX_TEXT_CHARS == 2_000_000
+
+
+def test_cli_refuses_a_text_over_the_limit_without_reading_it_all(built: object, tmp_path: Path) -> None:
+    run = [sys.executable, "-m", "graph_builder", "check-text"]
+    huge = tmp_path / "huge.txt"
+    huge.write_text("The SCO has 10 member states. " * (MAX_TEXT_CHARS // 30 + 1), encoding="utf-8")
+    refused = subprocess.run(run + [str(huge)], capture_output=True, text=True, check=False)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert "huge.txt" in refused.stderr and f"{huge.stat().st_size:,} bytes" in refused.stderr
+    assert f"limit of {MAX_TEXT_CHARS:,} characters" in refused.stderr and "--max-chars" in refused.stderr
+    piped = subprocess.run(run + ["-", "--max-chars", "10"], input="The SCO has 10 member states.",
+                           capture_output=True, text=True, check=False)
+    assert piped.returncode == 1 and "limit of 10 characters" in piped.stderr and piped.stderr.count("\n") == 1

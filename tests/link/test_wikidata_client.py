@@ -36,6 +36,11 @@ ROWS = {"head": {"vars": ["item", "label"]}, "results": {"bindings": [
 OK = (200, {"Content-Type": "application/sparql-results+json"}, json.dumps(ROWS).encode())
 HANG = (0, {}, b"")
 DROP = (-1, {}, b"")
+# Slow drips: a valid answer sent one byte a second, from its status line or after its headers;
+# a dozen bytes, then silence, so a client with only a per-read timeout gives up after ~13 s.
+DRIP_HEAD = (-2, {}, b"")
+DRIP_BODY = (-3, {}, b"")
+DRIP_BYTES = 12
 
 Reply = tuple[int, dict[str, str], bytes]
 
@@ -70,11 +75,26 @@ class Script:
                 if status == DROP[0]:
                     self.close_connection = True
                     return
+                if status in (DRIP_HEAD[0], DRIP_BODY[0]):
+                    self.drip(status == DRIP_BODY[0])
+                    return
                 self.send_response(status)
                 for name, value in {**headers, "Content-Length": str(len(payload))}.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
+
+            def drip(self, headers_at_once: bool) -> None:
+                head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                        b"Content-Length: %d\r\n\r\n" % len(OK[2]))
+                if headers_at_once:
+                    self.wfile.write(head)
+                data = OK[2] if headers_at_once else head + OK[2]
+                for byte in data[:DRIP_BYTES]:
+                    self.wfile.write(bytes([byte]))
+                    if script.release.wait(1):
+                        return
+                script.release.wait(30)
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -134,12 +154,24 @@ def test_429_honours_retry_after(serve: Callable[..., Script]) -> None:
     assert wd.waits == slept == [1.0]
 
 
-def test_retry_after_as_http_date_and_capped(serve: Callable[..., Script]) -> None:
+def test_retry_after_as_http_date(serve: Callable[..., Script]) -> None:
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    server = serve(error(429, Retry_After=soon), error(503, Retry_After="3600"), OK)
+    server = serve(error(429, Retry_After=soon), OK)
     wd = client(server.url)
-    wd.select(QUERY)
-    assert 25 <= wd.waits[0] <= 30 and wd.waits[1] == MAX_WAIT_S
+    assert len(wd.select(QUERY)) == 2 and 25 <= wd.waits[0] <= 30
+
+
+@pytest.mark.parametrize("after, waits", [("3600", []), ("120", []), ("25", [25.0, 25.0])])
+def test_pauses_of_a_query_stop_at_its_budget(serve: Callable[..., Script], after: str, waits: list[float]) -> None:
+    """Retry-After is honoured, never shortened; a query that would pause longer than
+    MAX_WAIT_S in all gives up instead (four 120 s pauses used to be taken)."""
+    server = serve(error(429, b"Too many requests", Retry_After=after))
+    wd = client(server.url)
+    with pytest.raises(WikidataError) as exc:
+        wd.select(QUERY)
+    message = one_line(exc)
+    assert wd.waits == waits and sum(wd.waits) <= MAX_WAIT_S and wd.requests == len(server.seen) == len(waits) + 1
+    assert f"(HTTP 429 Too many requests); waiting {after} s more as it asks" in message and f"{MAX_WAIT_S:g} s" in message
 
 
 def test_503_without_retry_after_backs_off_exponentially(serve: Callable[..., Script]) -> None:
@@ -182,6 +214,19 @@ def test_silent_server_times_out_quickly(serve: Callable[..., Script]) -> None:
         wd.select(QUERY)
     assert time.monotonic() - started < 3
     assert "timed out after 0.5 s" in one_line(exc) and wd.requests == 1
+
+
+@pytest.mark.parametrize("drip", [DRIP_HEAD, DRIP_BODY], ids=["from-the-status-line", "after-the-headers"])
+def test_slow_drip_is_cut_at_the_timeout(serve: Callable[..., Script], drip: Reply) -> None:
+    """The timeout bounds the whole request: a byte a second keeps a per-read timeout from
+    ever firing, so such a server once held a client with a 3 s timeout for 82 s."""
+    server = serve(drip)
+    wd = client(server.url, timeout=1.5)
+    started = time.monotonic()
+    with pytest.raises(WikidataError) as exc:
+        wd.select(QUERY)
+    assert time.monotonic() - started < 6
+    assert "timed out after 1.5 s" in one_line(exc) and wd.requests == 1
 
 
 def test_nothing_listening_is_unreachable() -> None:
@@ -248,6 +293,38 @@ def test_failures_are_not_cached(serve: Callable[..., Script], tmp_path: Path) -
     with pytest.raises(WikidataError):
         client(server.url, cache_dir=tmp_path).select(QUERY)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("malformed", [
+    b"{}",
+    b'{"head": {"vars": ["item"]}}',
+    b'{"head": {"vars": ["item"]}, "results": {"bindings": {}}}',
+    b'{"head": {"vars": ["item"]}, "results": {"bindings": [{"item": "Q148"}]}}',
+], ids=["empty", "no-results", "bindings-not-a-list", "row-not-terms"])
+def test_malformed_answer_is_refused_and_never_cached(serve: Callable[..., Script], tmp_path: Path, malformed: bytes) -> None:
+    server = serve((200, {"Content-Type": "application/sparql-results+json"}, malformed), OK)
+    with pytest.raises(WikidataError) as exc:
+        client(server.url, cache_dir=tmp_path).select(QUERY)
+    assert "SPARQL JSON" in one_line(exc) and list(tmp_path.iterdir()) == []
+    again = client(server.url, cache_dir=tmp_path)
+    assert len(again.select(QUERY)) == 2 and again.requests == 1
+
+
+def test_an_invalid_cached_answer_is_asked_again(serve: Callable[..., Script], tmp_path: Path) -> None:
+    """A cache written before answers were checked may hold ``{}``; it is replaced, not replayed."""
+    server = serve(OK)
+    wd = client(server.url, cache_dir=tmp_path)
+    path = wd.cache_file(QUERY)
+    assert path is not None
+    path.write_text("{}", encoding="utf-8")
+    assert len(wd.select(QUERY)) == 2 and wd.requests == 1 and json.loads(path.read_text()) == ROWS
+
+
+def test_only_http_endpoints_are_asked() -> None:
+    wd = client("file:///etc/passwd")
+    with pytest.raises(WikidataError, match="not a usable endpoint URL: it must start with http"):
+        wd.select(QUERY)
+    assert wd.requests == 1
 
 
 def test_user_agent_follows_the_wikimedia_policy(serve: Callable[..., Script]) -> None:
