@@ -161,12 +161,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .publish.serve import make_server
-    from .query.store import Limits
+    from .core.paths import built_dataset
+    from .publish.serve import ServeOptions, make_server
 
-    server = make_server(_open(args), args.host, args.port, Limits(args.timeout, args.max_rows))
+    dataset = Path(args.graph) if args.graph else built_dataset()
+    if not args.graph and not dataset.exists():
+        from .build.graph import build
+
+        build(out_dir=dataset.parent)
+    options = ServeOptions(timeout=args.timeout, workers=args.workers, max_answer_bytes=args.max_answer_mb * 1024 * 1024,
+                           base_url=args.base_url)
+    server = make_server(dataset, args.engine, args.host, args.port, options)
     host, port = server.server_address[:2]
-    print(f"serving http://{host}:{port}/ (SPARQL at /sparql, catalogue at /api/queries); Ctrl-C stops")
+    print(f"serving http://{host}:{port}/ (SPARQL at /sparql, catalogue at /api/queries) with {args.workers} "
+          f"query worker(s); Ctrl-C stops", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -288,6 +296,26 @@ def cmd_wikidata(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 3600 seconds")
+    return value
+
+
 def _graph_option(sp: argparse.ArgumentParser, embedded_only: bool = True) -> None:
     """The ``--graph`` option; commands that only read the embedded default store also get its
     engine and no endpoint."""
@@ -372,8 +400,10 @@ def parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="a read-only SPARQL endpoint and a browser page, offline")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run")
-    sv.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have")
+    sv.add_argument("--timeout", type=_seconds, default=10.0, help="seconds a query may run before it is stopped")
+    sv.add_argument("--workers", type=_positive, default=2, help="query worker processes (default 2)")
+    sv.add_argument("--max-answer-mb", type=_positive, default=64, help="size an answer may reach, in MB")
+    sv.add_argument("--base-url", help="the public URL of this server, for its descriptions (default http://HOST:PORT)")
     _graph_option(sv, embedded_only=False)
     sv.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
     sv.set_defaults(func=cmd_serve, endpoint=None)

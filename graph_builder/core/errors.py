@@ -24,6 +24,10 @@ class QueryError(ScoKgError):
     """An unknown query, a bad parameter, a malformed header or malformed SPARQL."""
 
 
+class RefusedQuery(QueryError):
+    """A well-formed request the endpoint will not run: an update, or a query that would fetch."""
+
+
 class ValidationError(ScoKgError):
     """The built graph breaks a SHACL shape or an integrity check."""
 

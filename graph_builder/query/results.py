@@ -128,7 +128,7 @@ class Result:
             return buf.getvalue()
         if fmt == "tsv":
             lines = ["\t".join(f"?{v}" for v in self.variables)]
-            lines += ["\t".join("" if v is None else v.n3() for v in row) for row in self.rows]
+            lines += ["\t".join("" if v is None else _tsv_term(v) for v in row) for row in self.rows]
             return "\n".join(lines) + "\n"
         if fmt == "table":
             return _table(self.variables, self.rows)
@@ -159,6 +159,14 @@ def to_python(term: Term | None) -> Any:
             return float(value)
         return value if isinstance(value, (str, int, float, bool, dt.date)) else str(term)
     return str(term)
+
+
+def _tsv_term(term: Term) -> str:
+    """A term as SPARQL 1.1 TSV writes it: its N-Triples form, with tabs escaped as well, so
+    that a value can never split a line or a cell."""
+    from .terms import term_token
+
+    return term_token(term).replace("\t", "\\t")
 
 
 def _json_term(term: Term) -> dict[str, str]:

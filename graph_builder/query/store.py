@@ -10,13 +10,14 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import BinaryIO, Protocol, TypeVar
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..core.errors import QueryError
 from ..core.memory import paused_gc
+from .guard import GraphSelection, declared_dataset
 from .results import Result, Term
 
 ENGINES = ("oxigraph", "rdflib", "remote")
@@ -53,7 +54,8 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, query: str, limits: Limits | None = None) -> Result: ...
+    def run(self, query: str, limits: Limits | None = None, dataset: GraphSelection | None = None,
+            base_iri: str | None = None) -> Result: ...
 
 
 class OxigraphEngine:
@@ -61,24 +63,48 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None = None, store: object | None = None) -> None:
         import pyoxigraph as ox
 
         self._ox = ox
-        self.store = ox.Store()
         self._terms: dict[object, Term] = {}
-        fmt = {".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
-        self.store.load(path=str(path), format=fmt.get(Path(path).suffix, ox.RdfFormat.TRIG))
+        if store is not None:
+            self.store = store
+            return
+        self.store = ox.Store()
+        self.store.load(path=str(path), format=_ox_format(ox, Path(str(path))))
 
-    def _query(self, query: str) -> object:
+    @classmethod
+    def on_disk(cls, directory: Path) -> "OxigraphEngine":
+        """A read-only view of a store on disk, which several processes can share."""
+        import pyoxigraph as ox
+
+        return cls(store=ox.Store.read_only(str(directory)))
+
+    def _query(self, query: str, dataset: GraphSelection | None = None, base_iri: str | None = None) -> object:
+        """Run with an explicit dataset: the union of every graph unless the caller or the query
+        names graphs, which must already be in the store (nothing is ever loaded)."""
+        ox = self._ox
+        if dataset is None:
+            dataset = declared_dataset(query)
+        options: dict[str, object] = {"base_iri": base_iri}
+        if dataset is None or dataset.default is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default] or [ox.DefaultGraph()]
+        if dataset is not None and dataset.named is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named]
         try:
-            return self.store.query(query, use_default_graph_as_union=True)
+            return self.store.query(query, **options)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+        except ValueError as exc:
+            raise QueryError(f"not an IRI: {_first_line(exc)}") from None
 
-    def run(self, query: str, limits: Limits | None = None) -> Result:
+    def run(self, query: str, limits: Limits | None = None, dataset: GraphSelection | None = None,
+            base_iri: str | None = None) -> Result:
         ox = self._ox
-        answer = self._query(query)
+        answer = self._query(query, dataset, base_iri)
         if isinstance(answer, ox.QueryBoolean):
             return Result(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -101,6 +127,17 @@ class OxigraphEngine:
         with paused_gc():
             return [tuple(line[:-2].split(" ", 2)) for line in text.splitlines() if line]  # type: ignore[misc]
 
+    def write_answer(self, query: str, key: str, out: BinaryIO, dataset: GraphSelection | None = None,
+                     base_iri: str | None = None) -> None:
+        """Write the answer in format ``key`` with pyoxigraph's own serialisers, straight into
+        ``out`` (which may refuse to grow): no Python object per row or triple."""
+        ox = self._ox
+        answer = self._query(query, dataset, base_iri)
+        if isinstance(answer, ox.QueryTriples):
+            answer.serialize(out, format=_OX_GRAPH_FORMATS[key](ox))
+        else:
+            answer.serialize(out, format=_OX_RESULT_FORMATS[key](ox))  # type: ignore[union-attr]
+
     def _term(self, term: object) -> Term | None:
         """The rdflib twin of a pyoxigraph term, memoised: rdflib's Literal constructor is the
         costliest step of answering a query, and a graph has few distinct terms."""
@@ -113,6 +150,31 @@ class OxigraphEngine:
             if len(self._terms) < 500_000:
                 self._terms[term] = converted  # type: ignore[assignment]
             return converted
+
+
+_OX_RESULT_FORMATS = {
+    "json": lambda ox: ox.QueryResultsFormat.JSON, "xml": lambda ox: ox.QueryResultsFormat.XML,
+    "csv": lambda ox: ox.QueryResultsFormat.CSV, "tsv": lambda ox: ox.QueryResultsFormat.TSV,
+}
+_OX_GRAPH_FORMATS = {
+    "turtle": lambda ox: ox.RdfFormat.TURTLE, "nt": lambda ox: ox.RdfFormat.N_TRIPLES,
+    "rdfxml": lambda ox: ox.RdfFormat.RDF_XML, "json-ld": lambda ox: ox.RdfFormat.JSON_LD,
+}
+
+
+def _ox_format(ox: object, path: Path) -> object:
+    fmt = {".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}  # type: ignore[attr-defined]
+    return fmt.get(path.suffix, ox.RdfFormat.TRIG)  # type: ignore[attr-defined]
+
+
+def load_on_disk(path: Path, directory: Path) -> None:
+    """Bulk-load a built dataset into a store on disk, for read-only sharing between processes."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(directory))
+    store.bulk_load(path=str(path), format=_ox_format(ox, path))
+    store.flush()
+    del store
 
 
 def _from_ox(ox: object, term: object) -> Term | None:
@@ -140,13 +202,25 @@ class RdflibEngine:
         fmt = {".nq": "nquads", ".nt": "nt", ".ttl": "turtle"}
         self.dataset.parse(path, format=fmt.get(Path(path).suffix, "trig"))
 
-    def run(self, query: str, limits: Limits | None = None) -> Result:
+    def run(self, query: str, limits: Limits | None = None, dataset: GraphSelection | None = None,
+            base_iri: str | None = None) -> Result:
         from pyparsing import ParseException
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
 
         try:
-            answer = self.dataset.query(query)
+            parsed = translateQuery(parseQuery(query), base=base_iri)
         except ParseException as exc:
             raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+        except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes and the like
+            raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+        # The dataset is chosen here from graphs already in the store; rdflib would otherwise
+        # download every FROM and FROM NAMED IRI.
+        if dataset is None and parsed.algebra.get("datasetClause"):
+            dataset = declared_dataset(query)
+        parsed.algebra["datasetClause"] = None
+        target = self.dataset if dataset is None or dataset.is_store_default else self._selection(dataset)
+        answer = target.query(parsed)
         if answer.type == "ASK":
             return Result(boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":
@@ -157,6 +231,22 @@ class RdflibEngine:
         for triple in _limited(answer, limits):
             graph.add(triple)
         return Result(graph=graph)
+
+
+    def _selection(self, dataset: GraphSelection) -> Dataset:
+        """A dataset of copies of the store's graphs that a query names; absent graphs are empty."""
+        present = {str(g.identifier): g for g in self.dataset.graphs()}
+        selected = Dataset(default_union=dataset.default is None)
+        for name in dataset.named if dataset.named is not None else present:
+            if name in present:
+                target = selected.graph(URIRef(name))
+                for triple in present[name]:
+                    target.add(triple)
+        if dataset.default is not None:
+            for name in dataset.default:
+                for triple in present.get(name, ()):
+                    selected.default_context.add(triple)
+        return selected
 
 
 def _plain(term: Term | None) -> Term | None:

@@ -4,35 +4,26 @@ its page in headless Debian chromium with no request leaving 127.0.0.1."""
 from __future__ import annotations
 
 import shutil
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from helpers import serving, url_of
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from graph_builder.api import KnowledgeGraph
-from graph_builder.publish.serve import Refused, check_read_only, make_server, negotiate
-from graph_builder.query.store import Limits
-
-
-def _start(kg: KnowledgeGraph, limits: Limits | None = None) -> Iterator[str]:
-    server = make_server(kg, "127.0.0.1", 0, limits)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+from graph_builder.build.graph import BuildResult
+from graph_builder.core.paths import built_dataset
+from graph_builder.publish.serve import ServeOptions, make_server, negotiate
 
 
 @pytest.fixture(scope="module")
-def base(kg: KnowledgeGraph) -> Iterator[str]:
-    yield from _start(kg)
+def base(built: BuildResult) -> Iterator[str]:
+    for server in serving(built_dataset(built.out_dir)):
+        yield url_of(server)
 
 
 def _get(url: str, accept: str | None = None) -> tuple[int, str, str]:
@@ -53,6 +44,14 @@ def _post(url: str, body: bytes, media: str, method: str = "POST") -> tuple[int,
         return exc.code, exc.read().decode("utf-8")
 
 
+def _sorted_sources(answer: dict) -> dict:
+    """Raw SPARQL answers list a GROUP_CONCAT in the engine's order; the API sorts the list."""
+    for row in answer["results"]["bindings"]:
+        if "sources" in row:
+            row["sources"]["value"] = " ".join(sorted(row["sources"]["value"].split()))
+    return answer
+
+
 def test_sparqlwrapper_get_and_post_in_every_format(base: str, kg: KnowledgeGraph) -> None:
     from SPARQLWrapper import CSV, GET, JSON, POST, TSV, XML, SPARQLWrapper
 
@@ -63,7 +62,7 @@ def test_sparqlwrapper_get_and_post_in_every_format(base: str, kg: KnowledgeGrap
         client.setMethod(method)
         client.setQuery(query)
         client.setReturnFormat(JSON)
-        assert client.query().convert() == expected
+        assert _sorted_sources(client.query().convert()) == _sorted_sources(expected)
     client = SPARQLWrapper(f"{base}/sparql")
     client.setQuery(query)
     client.setReturnFormat(XML)
@@ -114,8 +113,8 @@ def test_void_description(base: str) -> None:
     (b"INSERT DATA { <a:b> <a:c> <a:d> }", "application/sparql-update", 403, "updates are not allowed"),
     (b"query=" + urllib.parse.quote_plus("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }").encode(),
      "application/x-www-form-urlencoded", 403, "SERVICE is not allowed"),
-    (b"query=LOAD+%3Chttp%3A%2F%2Fexample.org%2Fdata.ttl%3E", "application/x-www-form-urlencoded", 403, "LOAD is not allowed"),
-    (b"query=" + b"x" * 200_000, "application/x-www-form-urlencoded", 413, "request body over"),
+    (b"query=LOAD+%3Chttp%3A%2F%2Fexample.org%2Fdata.ttl%3E", "application/x-www-form-urlencoded", 403, "updates are not allowed"),
+    (b"query=" + b"x" * 200_000, "application/x-www-form-urlencoded", 413, "exceeds max_body of 100000"),
     (b"query=SELECT+*+WHERE+%7B", "application/x-www-form-urlencoded", 400, "malformed SPARQL"),
 ])
 def test_refusals(base: str, body: bytes, media: str, code: int, message: str) -> None:
@@ -127,28 +126,25 @@ def test_writes_are_refused(base: str) -> None:
     assert _post(f"{base}/sparql", b"", "text/turtle", method="PUT")[0] == 405
 
 
-def test_keywords_inside_strings_iris_and_variables_are_fine() -> None:
-    check_read_only('SELECT ?drop ?load WHERE { ?s <http://x/SERVICE> "DELETE me" } # INSERT')
-    with pytest.raises(Refused, match="SERVICE"):
-        check_read_only("SELECT * WHERE { service <http://x> { ?s ?p ?o } }")
-
-
 def test_accept_header_negotiation() -> None:
     assert negotiate("text/csv;q=0.5, application/sparql-results+xml", graph=False) == "xml"
     assert negotiate("*/*", graph=True) == "turtle"
     assert negotiate("", graph=False) == "json"
+    assert negotiate("application/sparql-results+json;q=0, text/csv", graph=False) == "csv"
+    assert negotiate("", graph=True, explicit="xml") == "rdfxml"
 
 
-def test_answer_size_and_time_limits(kg: KnowledgeGraph) -> None:
+def test_answer_size_cap(built: BuildResult) -> None:
     everything = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
-    for limits, message in ((Limits(rows=5), "more than 5 rows"), (Limits(seconds=0), "ran longer than 0 s")):
-        for url in _start(kg, limits):
-            status, _, body = _get(f"{url}/sparql?query={everything}")
-            assert status == 400 and message in body
+    for server in serving(built_dataset(built.out_dir), ServeOptions(workers=1, max_answer_bytes=2_000)):
+        url = url_of(server)
+        status, _, body = _get(f"{url}/sparql?query={everything}")
+        assert status == 400 and "the answer is over 2,000 bytes" in body
+        assert _get(f"{url}/sparql?query={urllib.parse.quote('ASK { ?s ?p ?o }')}")[0] == 200
 
 
-def test_binds_to_loopback_by_default(kg: KnowledgeGraph) -> None:
-    server = make_server(kg, port=0)
+def test_binds_to_loopback_by_default(built: BuildResult) -> None:
+    server = make_server(built_dataset(built.out_dir), port=0, options=ServeOptions(workers=1))
     try:
         assert server.server_address[0] == "127.0.0.1"
     finally:
