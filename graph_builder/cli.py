@@ -36,7 +36,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build.graph import build
     from .core.paths import enrichment_dir
 
-    result = build(args.sources or None, Path(args.out) if args.out else None, validate=not args.no_validate)
+    result = build(args.sources or None, Path(args.out) if args.out else None, validate=not args.no_validate,
+                   allow_shrink=args.allow_shrink)
     m = result.manifest
     print(f"built {m['triples']} triples in {len(m['graphs'])} named graphs -> {result.out_dir}/")
     if not args.sources and enrichment_dir().is_dir():
@@ -333,6 +334,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--sources", nargs="*", help="source files or folders (default: the package's sources)")
     b.add_argument("--out", help="output folder (default: ./build or $SCO_KG_BUILD_DIR)")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL and integrity checks")
+    b.add_argument("--allow-shrink", action="store_true",
+                   help="build even if a source file lost more than half of a section's records since the last build")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="run the SHACL shapes and integrity checks")

@@ -36,7 +36,7 @@ from ..core.vocab import (
     TIME,
 )
 from . import iris
-from .load import Sources, load_sources
+from .load import Sources, check_shrink, load_sources, previous_counts
 from .records import (
     Article,
     Chair,
@@ -399,6 +399,7 @@ def manifest(ds: Dataset, sources: Sources) -> dict:
         "classes": dict(sorted(classes.items())),
         "facts_per_source": dict(sorted(cited.items())),
         "inputs": dict(sorted(inputs.items())),
+        "records": sources.counts(),
     }
 
 
@@ -469,8 +470,10 @@ def _write_atomic(files: dict[Path, str]) -> None:
 
 
 def build(source_paths: Iterable[Path] | None = None, out_dir: Path | None = None,
-          validate: bool = True) -> BuildResult:
+          validate: bool = True, allow_shrink: bool = False) -> BuildResult:
     """Load, build, validate and write the graph; nothing is written unless every step passes.
+    A source file that lost more than half of a section's records since the build in
+    ``out_dir`` is refused unless ``allow_shrink``.
 
     >>> import tempfile, pathlib
     >>> result = build(out_dir=pathlib.Path(tempfile.mkdtemp()))
@@ -478,12 +481,14 @@ def build(source_paths: Iterable[Path] | None = None, out_dir: Path | None = Non
     ['.json', '.jsonld', '.nq', '.nt', '.trig', '.ttl']
     """
     sources = load_sources(source_paths)
+    out = Path(out_dir) if out_dir is not None else default_build_dir()
+    if not allow_shrink:
+        check_shrink(sources, previous_counts(out / "manifest.json"))
     ds = build_dataset(sources)
     if validate:
         from .validate import validate_dataset
 
         validate_dataset(ds, raise_on_error=True)
-    out = Path(out_dir) if out_dir is not None else default_build_dir()
     texts = serialise(ds)
     info = manifest(ds, sources)
     files = {out / f"{BUILD_BASENAME}.{ext}": text for ext, text in texts.items()}

@@ -224,8 +224,8 @@ class WikidataFacts:
     population: int | None = _f("int", None)
     population_date: str | None = _f("loose_date", None)
     area_km2: float | None = _f("number", None)
-    latitude: float | None = _f("number", None)
-    longitude: float | None = _f("number", None)
+    latitude: float | None = _f("latitude", None)
+    longitude: float | None = _f("longitude", None)
 
 
 SECTIONS: dict[str, tuple[type, str]] = {

@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
+
+EXCERPT = 60
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = EXCERPT + 1
+
+
+def excerpt(value: object, limit: int = EXCERPT, quote: bool = True) -> str:
+    """A value as an error line may echo it: quoted, cut to ``limit`` characters with an
+    ellipsis, and with control, invisible and separator characters escaped, so that no input
+    can flood a message, break it over lines or hide in it.
+
+    >>> excerpt("Q148\\n"), excerpt("x" * 5_000_000, 5), excerpt(42), excerpt("capital", quote=False)
+    ("'Q148\\\\n'", "'xxxxx…'", "'42'", 'capital')
+    """
+    text = value if isinstance(value, str) else _REPR.repr(value)
+    shown = one_line(text[:limit]) + ("…" if len(text) > limit else "")
+    return f"'{shown}'" if quote else shown
+
+
+def one_line(text: str) -> str:
+    """Text with every character Python does not call printable (controls, format characters,
+    line and paragraph separators, spaces other than ' ') written as its escape."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class ScoKgError(Exception):
@@ -17,7 +43,7 @@ class SourceError(ScoKgError):
         self.record = record
         self.message = message
         where = f"{self.file}: {record}" if record else self.file
-        super().__init__(f"{where}: {message}")
+        super().__init__(one_line(f"{where}: {message}"))
 
 
 class QueryError(ScoKgError):
