@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..core.errors import SourceError, excerpt, one_line
-from ..core.keys import LANGUAGES
+from ..core.keys import LANGUAGES, Role
 from ..core.paths import SOURCES_DIR, enrichment_dir
 from .records import SECTIONS, Chair, Membership, Tenure
 
@@ -624,10 +624,21 @@ def _check_semantics(loaded: Sources) -> None:
         if summit.end < summit.start:
             _raise(loaded, "summits", key, f"end {summit.end} is before start {summit.start}")
     for key, m in loaded["memberships"].items():
+        # A dialogue partnership starts when its memorandum is signed, after the decision that
+        # granted it (ontology/README.md, "Which act starts a status"); every other status
+        # starts on its decision's day.
+        starts_at_memorandum = m.role == Role.DIALOGUE_PARTNER and m.memorandum is not None
+        if starts_at_memorandum and m.memorandum != m.start:
+            _raise(loaded, "memberships", key, f"a dialogue partnership starts on its memorandum's day {m.memorandum}, not {m.start}")
         for attr, date in (("decision", m.start), ("end_decision", m.end)):
             ref = getattr(m, attr)
-            if ref is not None and loaded["decisions"][ref].date != date:
-                decided = loaded["decisions"][ref].date
+            if ref is None:
+                continue
+            decided = loaded["decisions"][ref].date
+            if attr == "decision" and starts_at_memorandum:
+                if decided > date:
+                    _raise(loaded, "memberships", key, f"decision '{ref}' is dated {decided}, after the memorandum {date}")
+            elif decided != date:
                 _raise(loaded, "memberships", key, f"{attr} '{ref}' is dated {decided}, but the membership's {'start' if attr == 'decision' else 'end'} is {date}")
         if m.memorandum is not None and m.memorandum < m.start:
             _raise(loaded, "memberships", key, f"memorandum {m.memorandum} is before the start {m.start}")

@@ -28,7 +28,11 @@ def counts(kg: KnowledgeGraph, date: str) -> dict[str, int]:
         ("2009-06-16", {"member": 6, "observer": 4, "dialogue_partner": 2}),
         ("2017-06-08", {"member": 6, "observer": 6, "dialogue_partner": 6}),
         ("2017-06-09", {"member": 8, "observer": 4, "dialogue_partner": 6}),
-        ("2023-07-04", {"member": 9, "observer": 3, "dialogue_partner": 14}),
+        ("2015-07-10", {"member": 6, "observer": 6, "dialogue_partner": 2}),
+        ("2016-04-16", {"member": 6, "observer": 6, "dialogue_partner": 6}),
+        ("2022-12-31", {"member": 8, "observer": 4, "dialogue_partner": 9}),
+        ("2023-07-04", {"member": 9, "observer": 3, "dialogue_partner": 13}),
+        ("2023-07-15", {"member": 9, "observer": 3, "dialogue_partner": 14}),
         ("2024-07-04", {"member": 10, "observer": 2, "dialogue_partner": 14}),
         ("2025-08-31", {"member": 10, "observer": 2, "dialogue_partner": 14}),
         ("2025-09-01", {"member": 10, "partner": 17}),
@@ -56,6 +60,22 @@ def test_status_changes_on_the_decision_day(kg: KnowledgeGraph) -> None:
     assert role("BLR", "2024-07-03") == "observer" and role("BLR", "2024-07-04") == "member"
     assert role("TUR", "2025-08-31") == "dialogue_partner" and role("TUR", "2025-09-01") == "partner"
     assert role("LAO", "2025-08-31") is None and role("LAO", "2025-09-01") == "partner"
+
+
+def test_a_dialogue_partnership_starts_when_its_memorandum_is_signed(kg: KnowledgeGraph) -> None:
+    def role(state: str, date: str) -> str | None:
+        rows = [r for r in kg.query("members", date=date).records() if r.state.endswith("/" + state)]
+        return rows[0].role if rows else None
+
+    # Decided at Ufa on 2015-07-10; the SCO counts Nepal "since March 2016", its memorandum.
+    assert role("NPL", "2015-07-10") is None and role("NPL", "2016-03-21") is None
+    assert role("NPL", "2016-03-22") == "dialogue_partner"
+    assert role("TUR", "2013-04-25") is None and role("TUR", "2013-04-26") == "dialogue_partner"
+    # Samarkand 2022 decided; the memoranda followed in 2023.
+    assert role("KWT", "2022-09-16") is None and role("KWT", "2023-05-05") == "dialogue_partner"
+    assert role("BHR", "2023-07-14") is None and role("BHR", "2023-07-15") == "dialogue_partner"
+    # Where no memorandum day is known the decision's day stands (docs/curation/status-dating.md).
+    assert role("SAU", "2021-09-17") == "dialogue_partner" and role("LKA", "2009-06-16") == "dialogue_partner"
 
 
 def test_every_member_row_has_sources_and_wikidata(kg: KnowledgeGraph) -> None:

@@ -31,6 +31,7 @@ EXPECTED = {
     "iso2-mismatch.yaml": "iso2 'PL' does not match iso3 'PAK'",
     "bad-qid.yaml": "'843' is not a Wikidata id",
     "decision-date-mismatch.yaml": "end_decision 'sco-2017-admit-india' is dated 2017-06-09",
+    "dialogue-partner-before-memorandum.yaml": "a dialogue partnership starts on its memorandum's day 2009-09-01, not 2009-06-16",
     "duplicate-id.yaml": "duplicate: already defined in core.yaml",
     "not-yaml.yaml": "line 4: not valid YAML",
     "missing-english-label.yaml": "an English ('en') label is required",
