@@ -11,6 +11,11 @@ VALID_SOURCES = FIXTURES / "sources" / "valid"
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def outputs(folder: Path) -> dict[str, bytes]:
+    """What a reader of a build folder sees: its visible files, through their links."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+
 def worker_setup(config: str) -> str:
     """A worker's state for pool tests (module-level, so a spawned worker can import it)."""
     return config

@@ -30,7 +30,7 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_build_writes_every_output(build_dir: Path) -> None:
-    assert {p.name for p in build_dir.iterdir()} == {
+    assert {p.name for p in build_dir.iterdir() if p.is_file() and not p.name.startswith(".")} == {
         "manifest.json", "sco.jsonld", "sco.nq", "sco.nt", "sco.trig", "sco.ttl"}
 
 

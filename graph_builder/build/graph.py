@@ -1,7 +1,8 @@
 """Turn loaded source records into an rdflib Dataset, one named graph per source file.
 
-The output is reproducible: no clock, sorted serialisations, same input same bytes. Files are
-written to temporaries and renamed, so a failed build leaves the previous output untouched.
+The output is reproducible: no clock, sorted serialisations, same input same bytes. A build is
+published into its folder as one step (``output``), so a failed build leaves the previous output
+untouched.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from ..core.vocab import (
 )
 from . import iris
 from .load import Sources, check_shrink, load_sources, previous_counts
+from .output import locked, publish
 from .records import (
     Article,
     Chair,
@@ -451,24 +451,6 @@ def serialise(ds: Dataset) -> dict[str, str]:
     }
 
 
-def _write_atomic(files: dict[Path, str]) -> None:
-    """Write every file to a temporary beside it, then rename them all into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            staged.append((Path(tmp), path))
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
-
-
 def build(source_paths: Iterable[Path] | None = None, out_dir: Path | None = None,
           validate: bool = True, allow_shrink: bool = False) -> BuildResult:
     """Load, build, validate and write the graph; nothing is written unless every step passes.
@@ -482,16 +464,17 @@ def build(source_paths: Iterable[Path] | None = None, out_dir: Path | None = Non
     """
     sources = load_sources(source_paths)
     out = Path(out_dir) if out_dir is not None else default_build_dir()
-    if not allow_shrink:
-        check_shrink(sources, previous_counts(out / "manifest.json"))
-    ds = build_dataset(sources)
-    if validate:
-        from .validate import validate_dataset
+    with locked(out):
+        if not allow_shrink:
+            check_shrink(sources, previous_counts(out / "manifest.json"))
+        ds = build_dataset(sources)
+        if validate:
+            from .validate import validate_dataset
 
-        validate_dataset(ds, raise_on_error=True)
-    texts = serialise(ds)
-    info = manifest(ds, sources)
-    files = {out / f"{BUILD_BASENAME}.{ext}": text for ext, text in texts.items()}
-    files[out / "manifest.json"] = json.dumps(info, indent=1, sort_keys=True) + "\n"
-    _write_atomic(files)
-    return BuildResult(out, sorted(files), info)
+            validate_dataset(ds, raise_on_error=True)
+        texts = serialise(ds)
+        info = manifest(ds, sources)
+        files = {f"{BUILD_BASENAME}.{ext}": text for ext, text in texts.items()}
+        files["manifest.json"] = json.dumps(info, indent=1, sort_keys=True) + "\n"
+        paths = publish(out, files)
+    return BuildResult(out, sorted(paths), info)

@@ -9,14 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import CHECKOUT, FIXTURES, VALID_SOURCES
+from helpers import CHECKOUT, FIXTURES, VALID_SOURCES, outputs
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
+from graph_builder.build import output
 from graph_builder.build.graph import BuildResult, build, build_dataset
 from graph_builder.build.load import load_sources, source_files
 from graph_builder.build.validate import union_graph
-from graph_builder.core.errors import SourceError
+from graph_builder.core.errors import ScoKgError, SourceError
 from graph_builder.core.paths import SOURCES_DIR
 
 
@@ -57,7 +58,7 @@ def _build_in_subprocess(out: Path, seed: str) -> None:
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     _build_in_subprocess(tmp_path / "a", "1")
     _build_in_subprocess(tmp_path / "b", "2")
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    names = sorted(outputs(tmp_path / "a"))
     assert names == ["manifest.json", "sco.jsonld", "sco.nq", "sco.nt", "sco.trig", "sco.ttl"]
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -80,11 +81,59 @@ def test_outputs_hold_the_same_graph(tmp_path: Path) -> None:
 
 def test_failed_build_leaves_previous_output_untouched(tmp_path: Path) -> None:
     build([VALID_SOURCES], tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = outputs(tmp_path)
     with pytest.raises(SourceError):
         build([VALID_SOURCES, FIXTURES / "sources" / "invalid" / "bad-date.yaml"], tmp_path)
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert after == before
+    assert outputs(tmp_path) == before
+    assert len(list((tmp_path / ".builds").iterdir())) == 1
+
+
+def test_a_build_is_published_in_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every output name is a fixed link through ``current``; only ``current`` moves, so a
+    crash before that one rename leaves the previous build whole."""
+    build([VALID_SOURCES], tmp_path)
+    before = outputs(tmp_path)
+    assert all((tmp_path / name).is_symlink() and os.readlink(tmp_path / name) == f"current/{name}" for name in before)
+
+    def crash(link: Path, target: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "_swap_link", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build([VALID_SOURCES], tmp_path)
+    monkeypatch.undo()
+    assert outputs(tmp_path) == before
+    assert len(list((tmp_path / ".builds").iterdir())) == 1
+
+
+def test_what_a_killed_build_left_is_swept_and_files_are_readable(tmp_path: Path) -> None:
+    build([VALID_SOURCES], tmp_path)
+    (tmp_path / ".builds" / "build-killed").mkdir()
+    (tmp_path / ".builds" / "build-killed" / "sco.trig").write_text("half")
+    os.symlink("nowhere", tmp_path / ".current.999.new")
+    (tmp_path / ".sco.trig.abc.tmp").write_text("left by an older build")
+    build([VALID_SOURCES], tmp_path)
+    assert [p.name for p in (tmp_path / ".builds").iterdir()] == [(tmp_path / "current").resolve().name]
+    assert not list(tmp_path.glob(".*.new")) and not list(tmp_path.glob(".*.tmp"))
+    mode = (tmp_path / "sco.trig").stat().st_mode
+    assert mode & 0o044 == 0o044, oct(mode)  # group and others may read a build
+
+
+def test_an_older_build_folder_of_plain_files_is_taken_over(tmp_path: Path) -> None:
+    (tmp_path / "sco.trig").write_text("an older build's plain file")
+    build([VALID_SOURCES], tmp_path)
+    assert (tmp_path / "sco.trig").is_symlink() and (tmp_path / "sco.trig").read_text().startswith("@prefix")
+
+
+def test_two_builds_in_one_folder_cannot_interleave(tmp_path: Path) -> None:
+    import fcntl
+
+    tmp_path.mkdir(exist_ok=True)
+    with open(tmp_path / ".lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ScoKgError, match="another build is writing to this folder"):
+            build([VALID_SOURCES], tmp_path)
+    build([VALID_SOURCES], tmp_path)
 
 
 def test_every_fact_node_cites_a_source(kg) -> None:  # noqa: ANN001
