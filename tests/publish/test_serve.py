@@ -4,13 +4,15 @@ its page in headless Debian chromium with no request leaving 127.0.0.1."""
 from __future__ import annotations
 
 import shutil
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from helpers import serving, url_of
+from helpers import VALID_SOURCES, http, serving, url_of
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
@@ -188,3 +190,17 @@ def test_page_in_headless_chromium(base: str, kg: KnowledgeGraph) -> None:
         finally:
             browser.close()
     assert requests and all(url.startswith(base) for url in requests), requests
+
+
+def test_serve_says_when_it_answers_from_an_older_build(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from graph_builder.build.graph import build
+
+    build([VALID_SOURCES], tmp_path)
+    for server in serving(tmp_path / "sco.trig"):
+        status, headers, _ = http(f"{url_of(server)}/sparql?query=ASK%7B%7D")
+        assert status == 200 and "x-sco-kg-build" not in {k.lower() for k in headers}
+        build([VALID_SOURCES], tmp_path)
+        time.sleep(1.1)  # the server looks at the build folder at most once a second
+        status, headers, _ = http(f"{url_of(server)}/sparql?query=ASK%7B%7D")
+        assert status == 200 and {k.lower(): v for k, v in headers.items()}["x-sco-kg-build"].startswith("stale")
+    assert "restart it to serve the new one" in capfd.readouterr().err
