@@ -19,12 +19,13 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..core.keys import ROLE_LABELS, Office, OrgKind, Scheme
+from ..core.keys import MEETING_BODY_UNIT, ROLE_LABELS, MeetingFormat, Office, OrgKind, Scheme
 from ..core.paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
 from ..core.vocab import (
     DCTERMS,
     DECISION_CLASS,
     DOCUMENT_CLASS,
+    MEETING_CLASS,
     ORG,
     PREFIXES,
     PROV,
@@ -43,6 +44,7 @@ from .records import (
     ChangeEvent,
     Decision,
     Document,
+    Meeting,
     Membership,
     Organisation,
     Person,
@@ -183,6 +185,24 @@ def _summit(w: _Writer, rec: Summit) -> None:
     if organiser in w.sources["organisations"]:
         w.add(s, SCHEMA.organizer, iris.organisation(organiser))
     if rec.online:
+        w.add(s, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+def _meeting(w: _Writer, rec: Meeting) -> None:
+    """A council meeting, shaped like a summit (dates, place, host, ordinal, video link), with
+    the body that met as its organizer."""
+    s = iris.meeting(rec.id)
+    w.add(s, RDF.type, MEETING_CLASS[rec.body])
+    w.labels(s, rec.labels)
+    w.add(s, SCHEMA.startDate, _date(rec.start))
+    w.add(s, SCHEMA.endDate, _date(rec.end))
+    w.add(s, SCHEMA.location, iris.place(rec.city) if rec.city else None)
+    w.add(s, SCO.host, iris.state(rec.host))
+    w.add(s, SCO.ordinal, Literal(rec.ordinal) if rec.ordinal is not None else None)
+    w.add(s, SCHEMA.organizer, iris.organisation(MEETING_BODY_UNIT[rec.body]))
+    if rec.format is MeetingFormat.VIDEO:
         w.add(s, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
     w.wikidata(s, rec.wikidata)
     w.cites(s, rec.sources)
@@ -351,7 +371,7 @@ def _wikidata_facts(w: _Writer, rec: WikidataFacts) -> None:
 
 _EMITTERS = {
     "sources": _source, "places": _place, "states": _state, "organisations": _organisation,
-    "change_events": _change_event, "summits": _summit, "documents": _document,
+    "change_events": _change_event, "summits": _summit, "meetings": _meeting, "documents": _document,
     "decisions": _decision, "memberships": _membership, "persons": _person, "tenures": _tenure,
     "chairs": _chair, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
 }

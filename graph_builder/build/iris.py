@@ -35,6 +35,10 @@ def summit(key: str) -> URIRef:
     return ID[f"summit/{key}"]
 
 
+def meeting(key: str) -> URIRef:
+    return ID[f"meeting/{key}"]
+
+
 def decision(key: str) -> URIRef:
     return ID[f"decision/{key}"]
 

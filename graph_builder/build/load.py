@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..core.errors import SourceError, excerpt, one_line
-from ..core.keys import LANGUAGES, Role
+from ..core.keys import LANGUAGES, MEETING_BODY_UNIT, MeetingBody, Role
 from ..core.paths import SOURCES_DIR, enrichment_dir
-from .records import SECTIONS, Chair, Membership, Tenure
+from .records import SECTIONS, Chair, Meeting, Membership, Tenure
 
 # Limits, each enforced where the work happens: the bytes read, the nesting walked, the text taken.
 MAX_FILE_BYTES = 8 << 20
@@ -623,6 +623,8 @@ def _check_semantics(loaded: Sources) -> None:
     for key, summit in loaded["summits"].items():
         if summit.end < summit.start:
             _raise(loaded, "summits", key, f"end {summit.end} is before start {summit.start}")
+    for key, meeting in loaded["meetings"].items():
+        _check_meeting(loaded, key, meeting)
     for key, m in loaded["memberships"].items():
         # A dialogue partnership starts when its memorandum is signed, after the decision that
         # granted it (ontology/README.md, "Which act starts a status"); every other status
@@ -642,6 +644,18 @@ def _check_semantics(loaded: Sources) -> None:
                 _raise(loaded, "memberships", key, f"{attr} '{ref}' is dated {decided}, but the membership's {'start' if attr == 'decision' else 'end'} is {date}")
         if m.memorandum is not None and m.memorandum < m.start:
             _raise(loaded, "memberships", key, f"memorandum {m.memorandum} is before the start {m.start}")
+
+
+def _check_meeting(loaded: Sources, key: str, meeting: Meeting) -> None:
+    """Council meetings (ontology/README.md, "Meetings"): heads-of-state meetings are summits, and
+    the body that met is a loaded organisation."""
+    if meeting.end < meeting.start:
+        _raise(loaded, "meetings", key, f"end {meeting.end} is before start {meeting.start}")
+    if meeting.body is MeetingBody.HEADS_OF_STATE:
+        _raise(loaded, "meetings", key, "a meeting of the heads of state is a summit; put it in the summits section")
+    body = MEETING_BODY_UNIT[meeting.body]
+    if body not in loaded["organisations"]:
+        _raise(loaded, "meetings", key, f"the body that met ('{body}') is not in the organisations section")
 
 
 def _check_interval(loaded: Sources, section: str, key: str, rec: Membership | Tenure | Chair) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 from ..core.keys import (
     DecisionKind,
     DocumentKind,
+    MeetingBody,
+    MeetingFormat,
     Office,
     OrgKind,
     Role,
@@ -104,6 +106,24 @@ class Summit:
     sources: list[str] = _f("sources")
     ordinal: int | None = _f("int", None)
     online: bool = _f("bool", False)
+    wikidata: str | None = _f("qid", None)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A council meeting other than a summit; ``city`` is left out of a video meeting unless
+    sources name where it was chaired from."""
+
+    id: str = _f("slug")
+    body: MeetingBody = _f("enum", enum=MeetingBody)
+    start: dt.date = _f("date")
+    end: dt.date = _f("date")
+    host: str = _f("ref:states")
+    format: MeetingFormat = _f("enum", enum=MeetingFormat)
+    labels: Labels = _f("labels")
+    sources: list[str] = _f("sources")
+    ordinal: int | None = _f("int", None)
+    city: str | None = _f("ref:places", None)
     wikidata: str | None = _f("qid", None)
 
 
@@ -235,6 +255,7 @@ SECTIONS: dict[str, tuple[type, str]] = {
     "organisations": (Organisation, "id"),
     "change_events": (ChangeEvent, "id"),
     "summits": (Summit, "id"),
+    "meetings": (Meeting, "id"),
     "documents": (Document, "id"),
     "decisions": (Decision, "id"),
     "memberships": (Membership, "id"),

@@ -76,6 +76,27 @@ class SummitSeries(str, Enum):
     SHANGHAI_FIVE = "shanghai-five"
 
 
+class MeetingBody(str, Enum):
+    """The council that met; Shanghai Five meetings and Council of Heads of State summits are
+    the heads_of_state kind (``summits``), the others are ``meetings`` records."""
+
+    HEADS_OF_STATE = "heads_of_state"
+    HEADS_OF_GOVERNMENT = "heads_of_government"
+    FOREIGN_MINISTERS = "foreign_ministers"
+
+
+# The organisational unit (organisations.yaml id) of each council: a meeting's schema:organizer.
+MEETING_BODY_UNIT = {MeetingBody.HEADS_OF_STATE: "chs", MeetingBody.HEADS_OF_GOVERNMENT: "chg",
+                     MeetingBody.FOREIGN_MINISTERS: "cmfa"}
+
+
+class MeetingFormat(str, Enum):
+    """Whether the members met in one city or by video link."""
+
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+
+
 class Scheme(str, Enum):
     """Concept schemes for principles (set out in documents) and ideas (named by speakers)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from .keys import DecisionKind, DocumentKind, SummitSeries
+from .keys import DecisionKind, DocumentKind, MeetingBody, SummitSeries
 
 BASE = "https://w3id.org/sco-kg/"
 ID = Namespace(BASE + "id/")
@@ -35,9 +35,12 @@ class SCO(DefinedNamespace):
     StatusMembership: URIRef
     Tenure: URIRef
     Chairmanship: URIRef
+    Meeting: URIRef
     Summit: URIRef
     ShanghaiFiveMeeting: URIRef
     HeadsOfStateSummit: URIRef
+    HeadsOfGovernmentMeeting: URIRef
+    ForeignMinistersMeeting: URIRef
     Decision: URIRef
     AdmissionDecision: URIRef
     StatusGrantDecision: URIRef
@@ -122,3 +125,9 @@ SUMMIT_CLASS: dict[SummitSeries, URIRef] = {
     SummitSeries.SHANGHAI_FIVE: SCO.ShanghaiFiveMeeting,
 }
 
+
+MEETING_CLASS: dict[MeetingBody, URIRef] = {
+    MeetingBody.HEADS_OF_STATE: SCO.HeadsOfStateSummit,
+    MeetingBody.HEADS_OF_GOVERNMENT: SCO.HeadsOfGovernmentMeeting,
+    MeetingBody.FOREIGN_MINISTERS: SCO.ForeignMinistersMeeting,
+}

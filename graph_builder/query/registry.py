@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import yaml
 
 from ..core.errors import QueryError
-from ..core.keys import Office, Role
+from ..core.keys import MeetingBody, Office, Role
 from ..core.paths import QUERIES_DIR
 
 if TYPE_CHECKING:
@@ -38,9 +38,9 @@ def default_wikidata_endpoint() -> str:
 
 
 PARAM_KEYS = {"name", "type", "default", "description", "required"}
-PARAM_TYPES = ("date", "year", "integer", "string", "role", "office", "state", "entity", "iri")
+PARAM_TYPES = ("date", "year", "integer", "string", "role", "office", "body", "state", "entity", "iri")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_ENUMS: dict[str, type[Enum]] = {"role": Role, "office": Office}
+_ENUMS: dict[str, type[Enum]] = {"role": Role, "office": Office, "body": MeetingBody}
 
 
 @dataclass(frozen=True)

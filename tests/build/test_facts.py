@@ -134,3 +134,37 @@ def test_records_and_dataframe_are_typed(kg: KnowledgeGraph) -> None:
     assert list(frame.columns) == result.variables
     assert list(frame["cityLabel"]) == ["Astana", "Tianjin"]
     assert isinstance(frame["start"][0], dt.date) and frame["ordinal"][1] == 25
+
+
+def _meetings(kg: KnowledgeGraph, body: str, **params: str) -> list:
+    return kg.query("meetings", body=body, **params).records()
+
+
+def test_heads_of_government_meetings(kg: KnowledgeGraph) -> None:
+    rows = _meetings(kg, "heads_of_government")
+    assert [r.ordinal for r in rows] == list(range(1, 25))
+    assert not _meetings(kg, "heads_of_government", **{"from": "2002", "to": "2002"})
+    islamabad = next(r for r in rows if r.ordinal == 23)
+    assert (islamabad.cityLabel, islamabad.hostLabel, islamabad.format) == ("Islamabad", "Pakistan", "in_person")
+    assert (str(islamabad.start), str(islamabad.end)) == ("2024-10-15", "2024-10-16")
+    assert [r.ordinal for r in rows if r.format == "video"] == [19, 20, 21]
+    first, moscow = rows[0], rows[-1]
+    assert (str(first.start), first.cityLabel) == ("2001-09-14", "Almaty")
+    assert (str(moscow.start), str(moscow.end), moscow.cityLabel) == ("2025-11-17", "2025-11-18", "Moscow")
+
+
+def test_foreign_ministers_meetings(kg: KnowledgeGraph) -> None:
+    rows = _meetings(kg, "foreign_ministers")
+    assert all(r.ordinal is None for r in rows)
+    starts = [str(r.start) for r in rows]
+    assert starts[:3] == ["2002-01-07", "2002-04-26", "2002-11-23"]
+    assert "2007-07-09" not in starts  # announced only
+    video = [r for r in rows if r.format == "video"]
+    assert [(str(r.start), r.city, r.hostLabel) for r in video] == [("2020-05-13", None, "Russia")]
+    goa = next(r for r in rows if str(r.start) == "2023-05-04")
+    assert (str(goa.end), goa.cityLabel, goa.hostLabel) == ("2023-05-05", "Goa", "India")
+
+
+def test_summits_are_the_heads_of_state_meetings(kg: KnowledgeGraph) -> None:
+    meetings = {r.meeting for r in _meetings(kg, "heads_of_state")}
+    assert meetings == {r.event for r in kg.query("summits").records()}

@@ -35,6 +35,8 @@ EXPECTED = {
     "duplicate-id.yaml": "duplicate: already defined in core.yaml",
     "not-yaml.yaml": "line 4: not valid YAML",
     "missing-english-label.yaml": "an English ('en') label is required",
+    "meeting-of-heads-of-state.yaml": "a meeting of the heads of state is a summit; put it in the summits section",
+    "meeting-of-unknown-body.yaml": "the body that met ('chg') is not in the organisations section",
     # what the YAML says must be what it is: no duplicate keys, tags, anchors, aliases or depth
     "duplicate-key.yaml": "line 6: duplicate key 'wikidata' (first on line 4); keep one",
     "duplicate-section.yaml": "line 6: duplicate key 'places' (first on line 1)",
