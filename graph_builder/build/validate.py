@@ -50,11 +50,19 @@ def _short(term: object) -> str:
 
 
 def check_violations(graph: Graph, checks_dir: Path = CHECKS_DIR) -> list[str]:
-    """One line per row of every integrity check: the check's name, node and message."""
+    """One line per row of every integrity check: the check's name, node and message.
+
+    The checks run on pyoxigraph: rdflib's evaluator took seconds on the real graph and grew
+    far faster than the data (54 s at 10k records), pyoxigraph answers the same in milliseconds.
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     lines = []
     for path in sorted(checks_dir.glob("*.rq")):
-        for row in graph.query(path.read_text(encoding="utf-8")):
-            lines.append(f"{row.node}: {row.message} [{path.stem}]")
+        for row in store.query(path.read_text(encoding="utf-8")):
+            lines.append(f"{row['node'].value}: {row['message'].value} [{path.stem}]")
     return lines
 
 

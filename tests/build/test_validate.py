@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from helpers import FIXTURES, VALID_SOURCES
+from rdflib import Dataset
 
 from graph_builder.build.graph import build_dataset
 from graph_builder.build.load import load_sources
-from graph_builder.build.validate import validate_dataset, validate_file
+from graph_builder.build.validate import check_violations, union_graph, validate_dataset, validate_file
+from graph_builder.core.paths import CHECKS_DIR
 from graph_builder.core.errors import ValidationError
 
 BROKEN_SOURCES = FIXTURES / "sources" / "invalid-graph"
@@ -52,3 +54,32 @@ def test_broken_sources_fail_validation(name: str, node: str, message: str) -> N
 def test_broken_graphs_fail_naming_the_node(name: str, node: str, message: str) -> None:
     violations = validate_file(BROKEN_GRAPHS / name)
     assert any(node in v and message in v for v in violations), violations
+
+
+CHECK_FIXTURES = FIXTURES / "graphs" / "checks"
+# What each check must say about its fixture, node by node, in its order.
+CHECK_FIRES = {
+    "interval_order": ["membership/reversed: start 2017-06-09 is not before end 2005-07-05"],
+    "membership_complete": [f"membership/no-{k}: membership has no {what}" for k, what in (
+        ("member", "member state"), ("org", "organisation"), ("role", "role"), ("source", "source"),
+        ("start", "start day"))],
+    "one_holder_at_a_time": ["tenure/first: overlaps https://w3id.org/sco-kg/id/tenure/second in the same post"],
+    "one_role_at_a_time": ["membership/member: overlaps https://w3id.org/sco-kg/id/membership/observer"],
+    "state_identity": ["state/AAA: state has no ISO 3166-1 alpha-2 code", "state/BBB: state has no ISO 3166-1 alpha-3 code",
+                       "state/CCC: state has no Wikidata QID", "state/DDD: state has no English label"],
+}
+
+
+def test_every_check_has_a_fixture_that_breaks_it() -> None:
+    checks = sorted(p.stem for p in CHECKS_DIR.glob("*.rq"))
+    assert checks == sorted(CHECK_FIRES) == sorted(p.stem for p in CHECK_FIXTURES.glob("*.trig"))
+
+
+@pytest.mark.parametrize("check", sorted(CHECK_FIRES))
+def test_every_check_fires_on_its_fixture(check: str) -> None:
+    ds = Dataset()
+    ds.parse(CHECK_FIXTURES / f"{check}.trig", format="trig")
+    fired = [v for v in check_violations(union_graph(ds)) if v.endswith(f"[{check}]")]
+    assert len(fired) == len(CHECK_FIRES[check]), fired
+    for line, want in zip(fired, CHECK_FIRES[check]):
+        assert want in line, (line, want)
