@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .core.errors import ScoKgError
+from .core.version import __version__
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -328,6 +329,7 @@ def _graph_option(sp: argparse.ArgumentParser, embedded_only: bool = True) -> No
 def parser() -> argparse.ArgumentParser:
     """The argument parser, one sub-command per pipeline stage."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
+    p.add_argument("--version", action="version", version=f"sco-kg {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the graph from the curated sources (validates first)")
