@@ -162,6 +162,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .core.paths import built_dataset
+    from .publish.release import release
+
+    folder = release(Path(args.graph) if args.graph else built_dataset(), Path(args.out_dir),
+                     Path(args.previous) if args.previous else None, args.base_url, force=args.force)
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    print(f"released {folder}/ ({size:,} bytes; check with 'sha256sum -c SHA256SUMS' inside it)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .core.paths import built_dataset
     from .publish.serve import ServeOptions, make_server
@@ -401,6 +412,15 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("old")
     d.add_argument("new")
     d.set_defaults(func=cmd_diff)
+
+    rl = sub.add_parser("release", help="a versioned release: dumps, checksums, VoID + DCAT, changelog, licence")
+    rl.add_argument("out_dir", metavar="OUT_DIR", help="writes OUT_DIR/sco-kg-<version>/")
+    rl.add_argument("--previous", metavar="PREV_RELEASE_DIR", help="the previous release's folder, for the changelog")
+    rl.add_argument("--base-url", metavar="URL",
+                    help="the public URL OUT_DIR is published at, whose /sparql is the endpoint (default: links relative to the folder)")
+    rl.add_argument("--force", action="store_true", help="replace a release folder of this version")
+    _graph_option(rl, embedded_only=False)
+    rl.set_defaults(func=cmd_release)
 
     sv = sub.add_parser("serve", help="a read-only SPARQL endpoint and a browser page, offline")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
