@@ -54,6 +54,16 @@ SELECT DISTINCT ?entity WHERE {
   FILTER(!BOUND(?class) || ?type = ?class)
 }
 """
+_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?name WHERE {
+  VALUES ?class { %s }
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  FILTER(!BOUND(?class) || EXISTS { ?entity a ?class })
+  FILTER(isIRI(?entity))
+}
+"""
 _STATE = URIRef("https://w3id.org/sco-kg/ontology#State")
 
 
@@ -161,11 +171,30 @@ class KnowledgeGraph:
             query = _RESOLVE % (Literal(text.lower()).n3(), klass)
         found = [row[0] for row in self.engine.run(query)]
         if not found:
-            raise QueryError(f"no {kind} matches '{text}'; give an ISO alpha-3 code (IND), a Wikidata QID (Q668) or an English label (India)")
+            near = self.near_labels(kind, text)
+            hint = (f"did you mean {', '.join(near)}? Or give" if near else "give")
+            raise QueryError(f"no {kind} matches '{text}'; {hint} an ISO alpha-3 code (IND), a Wikidata QID (Q668) "
+                             "or an English label (India)")
         if len(found) > 1:
             raise QueryError(f"'{text}' is ambiguous: it matches {', '.join(str(f) for f in found[:5])}; use an ISO code or a QID")
         self._resolved[(kind, text)] = found[0]  # type: ignore[assignment]
         return found[0]  # type: ignore[return-value]
+
+    def near_labels(self, kind: str, text: str, n: int = 3) -> list[str]:
+        """The labels closest to a name that matched nothing, for a "did you mean" hint; a
+        misspelt name is the commonest reason an entity is not found.
+
+        >>> KnowledgeGraph.open().near_labels("state", "Kazakstan")[0]
+        'Kazakhstan'
+        """
+        import difflib
+
+        klass = _STATE.n3() if kind == "state" else "UNDEF"
+        labels: dict[str, str] = {}
+        for (name,) in self.engine.run(_LABELS % klass):
+            labels.setdefault(str(name).lower(), str(name))
+        near = difflib.get_close_matches(text.lower(), labels, n=n, cutoff=0.7)
+        return [labels[k] for k in near]
 
 
 def list_queries() -> list[NamedQuery]:

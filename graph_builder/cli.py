@@ -14,7 +14,31 @@ from typing import Sequence
 from .core.errors import ScoKgError
 from .core.version import __version__
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "markdown", "csv", "tsv", "json")
+GRAPH_FORMATS = ("turtle", "jsonld")
+
+
+class UsageError(ScoKgError):
+    """A request the command line cannot serve as given (a format that does not fit the answer,
+    a day that is not a day): exit status 2, as argparse uses for bad usage."""
+
+
+def _day(text: str | None, option: str = "--date") -> str | None:
+    """The text of a YYYY-MM-DD day, checked before any work starts, so that a typo never
+    quietly answers for some other day."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        dt.date.fromisoformat(text)
+        if len(text) != 10:
+            raise ValueError
+    except ValueError:
+        from .core.errors import excerpt
+
+        raise UsageError(f"{option} {excerpt(text)} is not a day like 2025-08-30") from None
+    return text
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -27,10 +51,100 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _ensure_build() -> Path:
+    """The default build's TriG file, built first if missing, with one line on stderr saying so
+    and where: a question should not leave a new folder behind unannounced."""
+    from .core.paths import built_dataset
+
+    dataset = built_dataset()
+    if not dataset.exists():
+        print(f"sco-kg: no build in {dataset.parent.resolve()}/; building it there now "
+              "(set SCO_KG_BUILD_DIR or give --graph to use another)", file=sys.stderr, flush=True)
+        from .build.graph import build
+
+        build(out_dir=dataset.parent)
+    return dataset
+
+
 def _open(args: argparse.Namespace):  # noqa: ANN202 - the API type is imported lazily
     from .api import KnowledgeGraph
 
+    if args.graph is None and args.endpoint is None:
+        _ensure_build()
     return KnowledgeGraph.open(args.graph, engine=args.engine, endpoint=args.endpoint)
+
+
+def _emit(result, args: argparse.Namespace) -> None:  # noqa: ANN001 - Result is imported lazily
+    """Write an answer in the asked format, or refuse a format that does not fit its kind."""
+    fmt = args.format
+    if result.graph is not None:
+        if fmt not in GRAPH_FORMATS + ("table", "json"):
+            raise UsageError(f"--format {fmt} is for SELECT and ASK answers; a graph answers as turtle or jsonld")
+        sys.stdout.write(result.serialize("json" if fmt in ("json", "jsonld") else "turtle"))
+    elif fmt in GRAPH_FORMATS:
+        kind = "an ASK" if result.boolean is not None else "a SELECT"
+        raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE graphs; {kind} answers as "
+                         f"{', '.join(FORMATS)}")
+    elif fmt == "table":
+        sys.stdout.write(result.table(width=args.width, sources=args.sources))
+    else:
+        sys.stdout.write(result.serialize(fmt))
+
+
+def _days_line(query, values: dict[str, str]) -> str | None:  # noqa: ANN001 - NamedQuery is lazy
+    """One line naming the day(s) an answer is for, when the query takes a date: with the
+    default 'today' a reader would otherwise not know which day the table describes."""
+    import datetime as dt
+
+    parts = []
+    for param in query.params:
+        if param.type != "date":
+            continue
+        value = values.get(param.name, param.default)
+        if value is None:
+            continue
+        text = str(value)
+        if text == "today":
+            text = f"{dt.date.today().isoformat()} (today, the default; -p {param.name}=YYYY-MM-DD asks another day)"
+        parts.append(f"{param.name} {text}")
+    return "answer for " + "; ".join(parts) if parts else None
+
+
+def _unreachable(exc: OSError, endpoint: str) -> ScoKgError:
+    """The error of a federated query whose Wikidata endpoint did not answer."""
+    reason = getattr(exc, "reason", None) or exc
+    return ScoKgError(f"cannot reach the Wikidata endpoint {endpoint} ({reason}); point federated queries at "
+                      "another with --wikidata-endpoint URL or $SCO_KG_WIKIDATA_ENDPOINT")
+
+
+def _malformed(exc: ScoKgError, text: str) -> ScoKgError:
+    """A parser's message made into one short line: an undeclared prefix is named, and a
+    grammar dump is cut, since neither engine's full message helps a user."""
+    import re
+
+    message = str(exc)
+    if not message.startswith("malformed SPARQL"):
+        return exc
+    unknown = re.search(r"Unknown namespace prefix : ([\w.-]*)", message)
+    name = (unknown.group(1).replace("None", "") if unknown else None)
+    where = re.search(r"error at (\d+):(\d+)", message)
+    near = ""
+    if where:
+        lines = text.splitlines()
+        row, col = int(where.group(1)), int(where.group(2))
+        before = lines[row - 1][:col - 1] if 0 < row <= len(lines) else ""
+        if name is None and "Prefix not found" in message:
+            found = re.search(r"([A-Za-z][\w.-]*)?:\S*$", before)
+            name = (found.group(1) or "") if found else None
+        near = f" after '{before.strip()[-30:]}'" if before.strip() else ""
+    if name is not None:
+        return ScoKgError(f"malformed SPARQL: unknown prefix '{name}:'; declare it with PREFIX {name}: <...>")
+    message = " ".join(message.split())
+    if len(message) > 160:
+        message = message[:150].rstrip() + "…"
+    if near and where:
+        message = message.replace(where.group(0), where.group(0) + near, 1)
+    return ScoKgError(message)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -100,11 +214,24 @@ def cmd_query(args: argparse.Namespace) -> int:
             )
             print(f"{q.name:<24} {q.summary}" + (f"\n{'':<24}   params: {params}" if params else ""))
         return 0
+    from .query.registry import get_query
+
+    query = get_query(args.name)
+    params = _params(args.param)
     kg = _open(args)
     if args.wikidata_endpoint:
         kg.wikidata_endpoint = args.wikidata_endpoint
-    result = kg.query(args.name, **_params(args.param))
-    sys.stdout.write(result.serialize(args.format))
+    try:
+        result = kg.query(args.name, **params)
+    except OSError as exc:
+        if query.service == "wikidata":
+            raise _unreachable(exc, kg.wikidata_endpoint) from None
+        raise ScoKgError(f"query '{args.name}' failed: {exc}") from None
+    _emit(result, args)
+    if args.format in ("table", "markdown"):
+        line = _days_line(query, params)
+        if line:
+            print(("\n" if args.format == "markdown" else "") + line)
     return 0
 
 
@@ -120,11 +247,14 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         text = args.query
     else:
         raise ScoKgError("give a query as an argument, '-' for standard input, or --file F")
-    result = _open(args).sparql(text)
-    fmt = args.format
-    if result.graph is not None:
-        fmt = "json" if fmt in ("json", "jsonld") else "table"
-    sys.stdout.write(result.serialize(fmt))
+    kg = _open(args)
+    try:
+        result = kg.sparql(text)
+    except ScoKgError as exc:
+        raise _malformed(exc, text) from None
+    except OSError as exc:
+        raise ScoKgError(f"the query could not fetch what it asked for: {exc}") from None
+    _emit(result, args)
     return 0
 
 
@@ -174,14 +304,9 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .core.paths import built_dataset
     from .publish.serve import ServeOptions, make_server
 
-    dataset = Path(args.graph) if args.graph else built_dataset()
-    if not args.graph and not dataset.exists():
-        from .build.graph import build
-
-        build(out_dir=dataset.parent)
+    dataset = Path(args.graph) if args.graph else _ensure_build()
     options = ServeOptions(timeout=args.timeout, workers=args.workers, max_answer_bytes=args.max_answer_mb * 1024 * 1024,
                            base_url=args.base_url)
     server = make_server(dataset, args.engine, args.host, args.port, options)
@@ -219,6 +344,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 def cmd_centrality(args: argparse.Namespace) -> int:
     from .explore.analytics import centrality
 
+    _day(args.date)
     print(f"{'label':<40} {'links':>6} {'betweenness':>12}  entity")
     for entity, label, degree, between in centrality(_open(args), args.date, args.top):
         print(f"{label[:40]:<40} {degree:>6} {between:>12.4f}  {entity}")
@@ -228,6 +354,7 @@ def cmd_centrality(args: argparse.Namespace) -> int:
 def cmd_viz(args: argparse.Namespace) -> int:
     from .explore.views import write_view
 
+    _day(args.date)
     print(write_view(_open(args), args.view, Path(args.out), args.date, args.focus, args.depth))
     return 0
 
@@ -309,6 +436,27 @@ def cmd_wikidata(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    """Print a static completion script (shtab writes it from the parser, so completing costs
+    the shell nothing at run time); the catalogue's query names are written into it."""
+    import shtab
+
+    from .query.registry import catalogue
+
+    sys.stdout.write(shtab.complete(parser(query_names=sorted(catalogue())), shell=args.shell))
+    return 0
+
+
+def _width(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of columns") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is not 0 (no limit) or a number of columns")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -337,8 +485,9 @@ def _graph_option(sp: argparse.ArgumentParser, embedded_only: bool = True) -> No
         sp.set_defaults(endpoint=None, engine="oxigraph")
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser, one sub-command per pipeline stage."""
+def parser(query_names: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per pipeline stage; ``query_names`` (for completion
+    scripts) become the choices of ``query NAME``."""
     p = argparse.ArgumentParser(prog="sco-kg", description="The SCO knowledge graph: build, validate and question it.")
     p.add_argument("--version", action="version", version=f"sco-kg {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -360,10 +509,16 @@ def parser() -> argparse.ArgumentParser:
         _graph_option(sp, embedded_only=False)
         sp.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
         sp.add_argument("--endpoint", metavar="URL", help="ask a remote SPARQL 1.1 query endpoint instead")
-        sp.add_argument("--format", default="table", choices=FORMATS + ("jsonld", "turtle"), help="output format")
+        sp.add_argument("--format", default="table", choices=FORMATS + GRAPH_FORMATS,
+                        help="output format: a table (fits the terminal), markdown, csv, tsv or json for SELECT and ASK; "
+                             "turtle or jsonld for CONSTRUCT and DESCRIBE")
+        sp.add_argument("--width", type=_width, metavar="COLUMNS",
+                        help="table width (default: the terminal's, or $COLUMNS, or 120 when not a terminal; 0 = no limit)")
+        sp.add_argument("--sources", action="store_true",
+                        help="table: number each row's sources and list them whole below it (default: a count)")
 
     q = sub.add_parser("query", help="run a named query from the catalogue")
-    q.add_argument("name", nargs="?", help="query name (see --list)")
+    q.add_argument("name", nargs="?", help="query name (see --list)", choices=query_names)
     q.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE", help="a parameter; repeatable")
     q.add_argument("--list", action="store_true", help="list the catalogue")
     q.add_argument("--wikidata-endpoint", metavar="URL",
@@ -469,16 +624,21 @@ def parser() -> argparse.ArgumentParser:
                     help="refuse a text longer than this many characters (default: about 2 MB of English text)")
     _graph_option(ct)
     ct.set_defaults(func=cmd_check_text)
+
+    co = sub.add_parser("completion", help="print a shell completion script: eval \"$(sco-kg completion bash)\"")
+    co.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    co.set_defaults(func=cmd_completion)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``sco-kg`` console script."""
     args = parser().parse_args(argv)
-    if getattr(args, "format", None) in ("jsonld", "turtle") and args.command == "query":
-        args.format = "json" if args.format == "jsonld" else "table"
     try:
         return args.func(args)
+    except UsageError as exc:
+        print(f"sco-kg: error: {exc}", file=sys.stderr)
+        return 2
     except ScoKgError as exc:
         print(f"sco-kg: error: {exc}", file=sys.stderr)
         return 1

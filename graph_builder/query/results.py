@@ -21,11 +21,15 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..core.vocab import PREFIXES
+from ..core.vocab import ID, PREFIXES
 
 Term = URIRef | Literal | BNode
 SET_COLUMNS = frozenset({"sources"})
-FORMATS = ("table", "csv", "tsv", "json", "xml")
+FORMATS = ("table", "markdown", "csv", "tsv", "json", "xml")
+# A table's width when standard output is not a terminal and $COLUMNS is unset: wide enough for
+# most answers, narrow enough to read in a pager or a log.
+PIPE_WIDTH = 120
+GAP = 2  # spaces between two columns
 
 
 @dataclass
@@ -110,8 +114,32 @@ class Result:
         out.append("</sparql>")
         return "\n".join(out) + "\n"
 
+    def table(self, width: int | None = None, sources: bool = False) -> str:
+        """A plain-text table that fits ``width`` columns (default: the terminal's, or
+        ``PIPE_WIDTH`` when not a terminal; 0 for no limit), so it reads in any terminal.
+
+        Our IRIs show as ``kind:key`` (``state:IND``); a value too long for its column ends in
+        "…", never silently cut. A ``sources`` column shows how many sources back the row;
+        with ``sources=True`` it shows numbers that a list below the table spells out whole.
+
+        >>> from rdflib import URIRef, Literal
+        >>> r = Result(["state", "sources"], [(URIRef(ID["state/IND"]), Literal("https://a https://b"))])
+        >>> print(r.table(width=40), end="")
+        state      sources
+        ──────────────────
+        state:IND        2
+        <BLANKLINE>
+        (1 row; 2 sources: --sources lists them)
+        """
+        if self.graph is not None:
+            return self.serialize("turtle")
+        if self.boolean is not None:
+            return ("true" if self.boolean else "false") + "\n"
+        return _table(self.variables, self.rows, width, sources)
+
     def serialize(self, fmt: str = "table") -> str:
-        """Text in one of ``table``, ``csv``, ``tsv``, ``json`` (or turtle/json-ld for graphs)."""
+        """Text in one of ``table``, ``markdown``, ``csv``, ``tsv``, ``json``, ``xml`` (or
+        turtle/json-ld for graphs)."""
         if self.graph is not None:
             return self.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
         if fmt == "json":
@@ -131,7 +159,9 @@ class Result:
             lines += ["\t".join("" if v is None else _tsv_term(v) for v in row) for row in self.rows]
             return "\n".join(lines) + "\n"
         if fmt == "table":
-            return _table(self.variables, self.rows)
+            return self.table()
+        if fmt == "markdown":
+            return _markdown(self.variables, self.rows)
         raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
 
 
@@ -195,14 +225,147 @@ def compact(term: Term | None) -> str:
     return str(term)
 
 
-def _table(variables: list[str], rows: list[tuple[Term | None, ...]]) -> str:
-    cells = [[compact(v) for v in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    widths = [min(w, 80) for w in widths]
+def display(term: Term | None) -> str:
+    """How a table shows a term: our IRIs as ``kind:key`` (``https://w3id.org/sco-kg/id/state/IND``
+    is ``state:IND``; the kind is the IRI's first path segment under ``scoid:``), other known
+    namespaces as prefixed names, literals as their text.
 
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v[:80].ljust(w) for v, w in zip(values, widths)).rstrip()
+    >>> display(URIRef("https://w3id.org/sco-kg/id/state/IND")), display(URIRef("http://www.wikidata.org/entity/Q668"))
+    ('state:IND', 'wd:Q668')
+    >>> display(URIRef("https://w3id.org/sco-kg/id/org/sco"))
+    'scoid:org/sco'
+    """
+    if isinstance(term, URIRef):
+        text = str(term)
+        base = str(ID)
+        if text.startswith(base) and "/" in text[len(base):]:
+            kind, key = text[len(base):].split("/", 1)
+            if kind and key:
+                # A kind that is also a standard prefix (org) keeps the scoid: form, never
+                # to be read as a term of that vocabulary.
+                return f"scoid:{kind}/{key}" if kind in PREFIXES else f"{kind}:{key}"
+    return compact(term)
 
-    out = [line(variables), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+def _source_numbers(variables: list[str], rows: list[tuple[Term | None, ...]]) -> dict[str, int]:
+    """Every URL in the set columns, numbered in order of first appearance."""
+    numbers: dict[str, int] = {}
+    for row in rows:
+        for var, value in zip(variables, row):
+            if var in SET_COLUMNS and value is not None:
+                for url in str(value).split():
+                    numbers.setdefault(url, len(numbers) + 1)
+    return numbers
+
+
+def _table(variables: list[str], rows: list[tuple[Term | None, ...]], width: int | None = None,
+           show_sources: bool = False) -> str:
+    """Columns get their widths from :func:`_fit`; rich draws them and ends a cut value with an
+    ellipsis."""
+    import shutil
+
+    from rich.cells import cell_len
+
+    if not variables:
+        return f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+    numbers = _source_numbers(variables, rows)
+
+    def cell(var: str, value: Term | None) -> str:
+        if var in SET_COLUMNS and value is not None:
+            urls = str(value).split()
+            return ",".join(str(numbers[u]) for u in urls) if show_sources else str(len(urls))
+        return display(value)
+
+    cells = [[cell(var, value) for var, value in zip(variables, row)] for row in rows]
+    natural = [max([cell_len(var)] + [cell_len(r[i]) for r in cells]) for i, var in enumerate(variables)]
+    if width is None:
+        width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns
+    widths = _fit(natural, width - GAP * (len(variables) - 1)) if width else natural
+    if width and sum(widths) + GAP * (len(widths) - 1) > width:
+        # Too many columns for this width even with each cut short: one block per row instead.
+        room = max(width - max(len(v) for v in variables) - 2, 10)
+        out = _records(variables, cells, width, room)
+        cut = any(n > room for n in natural)
+    else:
+        out = _draw(variables, cells, widths, show_sources)
+        cut = widths != natural
+    notes = [f"{len(rows)} row{'s' if len(rows) != 1 else ''}"]
+    if numbers:
+        notes.append(f"{len(numbers)} source{'s' if len(numbers) != 1 else ''}"
+                     + ("" if show_sources else ": --sources lists them"))
+    if cut:
+        notes.append("… ends a cut value: --width 0 shows them whole")
+    out += ["", f"({'; '.join(notes)})"]
+    if show_sources:
+        out += [f"[{n}] {url}" for url, n in numbers.items()]
+    return "\n".join(out) + "\n"
+
+
+def _draw(variables: list[str], cells: list[list[str]], widths: list[int], show_sources: bool) -> list[str]:
+    """The table's lines, drawn by rich in columns of the given widths."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True, header_style="",
+                  expand=False)
+    for var, w in zip(variables, widths):
+        justify = "right" if var in SET_COLUMNS and not show_sources else "left"
+        table.add_column(var, overflow="ellipsis", no_wrap=True, justify=justify, width=w)  # type: ignore[arg-type]
+    for values in cells:
+        table.add_row(*(Text(v, overflow="ellipsis", no_wrap=True) for v in values))
+    buf = io.StringIO()
+    console = Console(file=buf, width=sum(widths) + GAP * (len(widths) - 1), color_system=None, highlight=False,
+                      markup=False, emoji=False, legacy_windows=False, soft_wrap=False)
+    console.print(table)
+    return [line.rstrip() for line in buf.getvalue().splitlines()]
+
+
+def _records(variables: list[str], cells: list[list[str]], width: int, room: int) -> list[str]:
+    """Rows as blocks of ``name  value`` lines (values cut to ``room``), for answers with too
+    many columns for the terminal."""
+    from rich.text import Text
+
+    names = max(len(v) for v in variables)
+    out: list[str] = []
+    for number, values in enumerate(cells, 1):
+        out.append(f"── row {number} " + "─" * max(width - len(f"── row {number} "), 0))
+        for var, value in zip(variables, values):
+            text = Text(value)
+            text.truncate(room, overflow="ellipsis")
+            out.append(f"{var:<{names}}  {text.plain}".rstrip())
+    return out
+
+
+def _fit(natural: list[int], budget: int, floor: int = 10) -> list[int]:
+    """Column widths that add up to at most ``budget``: the widest columns give way first, and
+    none is cut below ``floor`` characters (so a code or a date stays whole), even if the
+    table must then be wider than asked.
+
+    >>> _fit([9, 10, 80], 60), _fit([9, 10, 80], 200), _fit([30, 30], 10)
+    ([9, 10, 41], [9, 10, 80], [10, 10])
+    """
+    if sum(natural) <= budget:
+        return list(natural)
+    floors = [min(n, floor) for n in natural]
+    low, high = 0, max(natural)
+    while low < high:  # the largest cap under which the columns fit
+        cap = (low + high + 1) // 2
+        if sum(max(f, min(n, cap)) for n, f in zip(natural, floors)) <= budget:
+            low = cap
+        else:
+            high = cap - 1
+    return [max(f, min(n, low)) for n, f in zip(natural, floors)]
+
+
+def _markdown(variables: list[str], rows: list[tuple[Term | None, ...]]) -> str:
+    """A GitHub-flavoured Markdown table with every value whole (a page wraps, a terminal does
+    not); pipes are escaped and line breaks become ``<br>`` so no value can break the table."""
+
+    def md(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+
+    out = ["| " + " | ".join(md(v) for v in variables) + " |", "|" + "|".join("---" for _ in variables) + "|"]
+    out += ["| " + " | ".join(md(display(v)) for v in row) + " |" for row in rows]
     return "\n".join(out) + "\n"
