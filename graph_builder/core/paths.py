@@ -19,6 +19,11 @@ def _data_dir(name: str) -> Path:
     return checkout if checkout.is_dir() else _DATA / name
 
 
+def _data_file(name: str) -> Path:
+    checkout = _CHECKOUT / name
+    return checkout if checkout.is_file() else _DATA / name
+
+
 ONTOLOGY_DIR = _data_dir("ontology")
 QUERIES_DIR = _data_dir("queries")
 SOURCES_DIR = PACKAGE_DIR / "sources"
@@ -29,6 +34,10 @@ CHECKS_DIR = QUERIES_DIR / "checks"
 BIBLIOGRAPHY_FILE = SOURCES_DIR / "bibliography.yaml"
 QUERY_PAGE_FILE = PACKAGE_DIR / "publish" / "page.html"
 VIEW_TEMPLATE_FILE = PACKAGE_DIR / "explore" / "view.html"
+
+# The data licence and citation a release carries.
+LICENSE_DATA_FILE = _data_file("LICENSE-DATA.md")
+CITATION_FILE = _data_file("CITATION.cff")
 
 BUILD_BASENAME = "sco"
 

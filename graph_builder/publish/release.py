@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ..core.errors import ScoKgError, excerpt
-from ..core.paths import PACKAGE_DIR
+from ..core.paths import CITATION_FILE, LICENSE_DATA_FILE
 from ..core.version import __version__
 from .diff import diff
 from .export import CSV_TABLES, export
@@ -34,7 +34,7 @@ from .export import CSV_TABLES, export
 NAME = "sco-kg"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 # Shipped with every release; they live at the top of the checkout.
-COPIED = ("LICENSE-DATA.md", "CITATION.cff")
+COPIED = (LICENSE_DATA_FILE, CITATION_FILE)
 CHECKSUMS = "SHA256SUMS"
 DESCRIPTION = "void.ttl"
 CHANGELOG = "CHANGELOG.md"
@@ -96,17 +96,17 @@ def release(trig: Path, out_dir: Path, previous: Path | None = None, base_url: s
     final = Path(out_dir) / folder_name(__version__)
     if final.exists() and not force:
         raise ScoKgError(f"{final}: this release exists already; give --force to replace it")
-    missing = [name for name in COPIED if not (PACKAGE_DIR.parent / name).is_file()]
+    missing = [path.name for path in COPIED if not path.is_file()]
     if missing:
-        raise ScoKgError(f"{', '.join(missing)}: not found beside the package; make releases from a checkout")
+        raise ScoKgError(f"{', '.join(missing)}: not found in the package or the checkout; reinstall the package")
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}-"))
     try:
         os.chmod(work, 0o755)  # a temporary folder is private; a release is not
         _write_dumps(trig, work, dumps(__version__))
         issued = issued_date(trig)
-        for name in COPIED:
-            shutil.copyfile(PACKAGE_DIR.parent / name, work / name)
+        for path in COPIED:
+            shutil.copyfile(path, work / path.name)
         (work / CHANGELOG).write_text(_changelog(__version__, issued, old, trig), encoding="utf-8")
         (work / DESCRIPTION).write_text(_void(work, manifest, __version__, issued, base), encoding="utf-8")
         (work / CHECKSUMS).write_text(_checksums(work), encoding="utf-8")
