@@ -42,6 +42,7 @@ from .records import (
     Article,
     Chair,
     ChangeEvent,
+    Delegation,
     Decision,
     Document,
     Meeting,
@@ -306,6 +307,20 @@ def _chair(w: _Writer, rec: Chair) -> None:
     w.cites(s, rec.sources)
 
 
+def _delegation(w: _Writer, rec: Delegation) -> None:
+    """Who headed a state's delegation at a meeting: a node, so that it can carry its position
+    and its own sources."""
+    s = iris.delegation(rec.id)
+    w.add(s, RDF.type, SCO.Delegation)
+    meeting = w.label_of("summits", rec.meeting)
+    w.add(s, RDFS.label, Literal(f"{w.label_of('states', rec.state)}'s delegation at the {meeting}", lang="en"))
+    w.add(s, SCO.atMeeting, iris.summit(rec.meeting))
+    w.add(s, SCO.delegationOf, iris.state(rec.state))
+    w.add(s, SCO.headOfDelegation, iris.person(rec.person))
+    w.add(s, SCO.position, iris.position(rec.position))
+    w.cites(s, rec.sources)
+
+
 def _principle(w: _Writer, rec: Principle) -> None:
     s = iris.principle(rec.id)
     w.add(s, RDF.type, SCO.Principle if rec.scheme is Scheme.PRINCIPLES else SCO.Idea)
@@ -373,7 +388,7 @@ _EMITTERS = {
     "sources": _source, "places": _place, "states": _state, "organisations": _organisation,
     "change_events": _change_event, "summits": _summit, "meetings": _meeting, "documents": _document,
     "decisions": _decision, "memberships": _membership, "persons": _person, "tenures": _tenure,
-    "chairs": _chair, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
+    "chairs": _chair, "delegations": _delegation, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
 }
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 from rdflib import URIRef
 
-from ..core.keys import Office, Role
+from ..core.keys import Office, Position, Role
 from ..core.vocab import ID, WD
 
 _OFFICE_BODY = {Office.SECRETARY_GENERAL: "secretariat", Office.RATS_DIRECTOR: "rats-ec"}
@@ -77,6 +77,14 @@ def tenure(key: str) -> URIRef:
 
 def chairmanship(key: str) -> URIRef:
     return ID[f"chair/{key}"]
+
+
+def delegation(key: str) -> URIRef:
+    return ID[f"delegation/{key}"]
+
+
+def position(key: Position) -> URIRef:
+    return ID[f"position/{key.value}"]
 
 
 def role(key: Role | Office | str) -> URIRef:

@@ -17,6 +17,7 @@ from ..core.keys import (
     MeetingFormat,
     Office,
     OrgKind,
+    Position,
     Role,
     Scheme,
     SummitSeries,
@@ -227,6 +228,21 @@ class Article:
     mentions: list[str] = _f("mentions", [])
 
 
+@dataclass(frozen=True)
+class Delegation:
+    """Who headed a state's delegation at a summit, and in which office."""
+
+    meeting: str = _f("ref:summits")
+    state: str = _f("ref:states")
+    person: str = _f("ref:persons")
+    position: Position = _f("enum", enum=Position)
+    sources: list[str] = _f("sources")
+
+    @property
+    def id(self) -> str:
+        return f"{self.meeting}-{self.state}"
+
+
 # Section name -> (record type, field that identifies a record).
 @dataclass(frozen=True)
 class WikidataFacts:
@@ -262,6 +278,7 @@ SECTIONS: dict[str, tuple[type, str]] = {
     "persons": (Person, "id"),
     "tenures": (Tenure, "id"),
     "chairs": (Chair, "id"),
+    "delegations": (Delegation, "id"),
     "principles": (Principle, "id"),
     "articles": (Article, "id"),
     "wikidata_facts": (WikidataFacts, "entity"),

@@ -97,6 +97,23 @@ class MeetingFormat(str, Enum):
     VIDEO = "video"
 
 
+class Position(str, Enum):
+    """The office a head of delegation held at a meeting; the value is the key queries return."""
+
+    PRESIDENT = "president"
+    ACTING_PRESIDENT = "acting_president"
+    VICE_PRESIDENT = "vice_president"
+    PRIME_MINISTER = "prime_minister"
+    FIRST_DEPUTY_PRIME_MINISTER = "first_deputy_prime_minister"
+    FOREIGN_MINISTER = "foreign_minister"
+    ACTING_FOREIGN_MINISTER = "acting_foreign_minister"
+    MINISTER = "minister"
+    ADVISER = "adviser"
+    HEAD_OF_PRESIDENTIAL_ADMINISTRATION = "head_of_presidential_administration"
+    MONARCH = "monarch"
+    RULER = "ruler"
+
+
 class Scheme(str, Enum):
     """Concept schemes for principles (set out in documents) and ideas (named by speakers)."""
 

@@ -59,6 +59,8 @@ class SCO(DefinedNamespace):
     Memorandum: URIRef
     DocumentSigning: URIRef
     Interview: URIRef
+    Delegation: URIRef
+    Position: URIRef
     Role: URIRef
     Principle: URIRef
     Idea: URIRef
@@ -90,6 +92,10 @@ class SCO(DefinedNamespace):
     headOfGovernment: URIRef
     retrievedOn: URIRef
     quote: URIRef
+    atMeeting: URIRef
+    delegationOf: URIRef
+    headOfDelegation: URIRef
+    position: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {

@@ -168,3 +168,31 @@ def test_foreign_ministers_meetings(kg: KnowledgeGraph) -> None:
 def test_summits_are_the_heads_of_state_meetings(kg: KnowledgeGraph) -> None:
     meetings = {r.meeting for r in _meetings(kg, "heads_of_state")}
     assert meetings == {r.event for r in kg.query("summits").records()}
+
+
+def _head(kg: KnowledgeGraph, state: str, **params: str) -> tuple[str, str]:
+    rows = [r for r in kg.query("delegations", **params).records() if r.state.endswith("/" + state)]
+    assert len(rows) == 1, rows
+    return rows[0].personLabel, rows[0].position
+
+
+def test_heads_of_delegation(kg: KnowledgeGraph) -> None:
+    assert _head(kg, "IND", meeting="2024 SCO Astana summit") == ("Subrahmanyam Jaishankar", "foreign_minister")
+    assert _head(kg, "IND", year="2005") == ("Natwar Singh", "foreign_minister")
+    assert _head(kg, "PAK", year="2005") == ("Shaukat Aziz", "prime_minister")
+    assert _head(kg, "KGZ", year="2010") == ("Ruslan Kazakbayev", "acting_foreign_minister")
+    assert _head(kg, "IND", year="2025") == ("Narendra Modi", "prime_minister")
+    founders = kg.query("delegations", meeting="1996 Shanghai Five Shanghai summit").records()
+    assert sorted(r.personLabel for r in founders) == [
+        "Askar Akayev", "Boris Yeltsin", "Emomali Rahmon", "Jiang Zemin", "Nursultan Nazarbayev"]
+    assert {r.position for r in founders} == {"president"}
+    assert not kg.query("delegations", year="2024", body="heads_of_government").records()
+
+
+def test_person_profile_dates_every_delegation(kg: KnowledgeGraph) -> None:
+    rows = kg.query("person_profile", person="Vladimir Putin").records()
+    assert {r.kind for r in rows} == {"delegation"}
+    first = rows[0]
+    assert (first.contextLabel, str(first.start), first.role) == ("2000 Shanghai Five Dushanbe summit", "2000-07-05", "president")
+    offices = kg.query("person_profile", person="Zhang Ming").records()
+    assert [(r.kind, r.role) for r in offices] == [("office", "secretary_general")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from graph_builder.core.keys import Office, Role
+from graph_builder.core.keys import Office, Position, Role
 from graph_builder.core.paths import ONTOLOGY_FILE
 from graph_builder.core.vocab import DECISION_CLASS, DOCUMENT_CLASS, SCO, SKOS
 
@@ -43,9 +43,16 @@ def test_ontology_header() -> None:
         assert ONTOLOGY.value(onto, prop) is not None, prop
 
 
+def _notations(cls: URIRef) -> set[str]:
+    return {str(ONTOLOGY.value(s, SKOS.notation)) for s in ONTOLOGY.subjects(RDF.type, cls)}
+
+
 def test_role_keys_are_the_ontology_notations() -> None:
-    notations = {str(o) for o in ONTOLOGY.objects(None, SKOS.notation)}
-    assert {r.value for r in Role} | {o.value for o in Office} | {"chair"} == notations
+    assert {r.value for r in Role} | {o.value for o in Office} | {"chair"} == _notations(SCO.Role)
+
+
+def test_position_keys_are_the_ontology_notations() -> None:
+    assert {p.value for p in Position} == _notations(SCO.Position)
 
 
 def test_kind_classes_exist() -> None:
@@ -57,5 +64,5 @@ def test_role_labels_are_the_ontology_labels() -> None:
     from graph_builder.core.keys import ROLE_LABELS
 
     by_notation = {str(ONTOLOGY.value(s, SKOS.notation)): str(o) for s, o in ONTOLOGY.subject_objects(RDFS.label)
-                   if getattr(o, "language", None) == "en" and ONTOLOGY.value(s, SKOS.notation) is not None}
+                   if getattr(o, "language", None) == "en" and (s, RDF.type, SCO.Role) in ONTOLOGY}
     assert ROLE_LABELS == by_notation
