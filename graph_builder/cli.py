@@ -342,12 +342,16 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_centrality(args: argparse.Namespace) -> int:
+    from rdflib import Literal, URIRef
+
     from .explore.analytics import centrality
+    from .query.results import Result
 
     _day(args.date)
-    print(f"{'label':<40} {'links':>6} {'betweenness':>12}  entity")
-    for entity, label, degree, between in centrality(_open(args), args.date, args.top):
-        print(f"{label[:40]:<40} {degree:>6} {between:>12.4f}  {entity}")
+    rows = [(Literal(label), Literal(degree), Literal(round(between, 4)), URIRef(entity))
+            for entity, label, degree, between in centrality(_open(args), args.date, args.top)]
+    sys.stdout.write(Result(["label", "links", "betweenness", "entity"], rows).table())  # type: ignore[arg-type]
+    print(f"answer for {args.date}" if args.date else "answer over all time (--date YYYY-MM-DD for one day)")
     return 0
 
 

@@ -204,6 +204,13 @@ def test_an_unreachable_wikidata_endpoint_is_one_line(build_dir: Path, engine: s
     assert "--wikidata-endpoint" in done.stderr and "SCO_KG_WIKIDATA_ENDPOINT" in done.stderr
 
 
+def test_centrality_is_a_table_with_prefixed_names_and_its_day(build_dir: Path) -> None:
+    done = run("centrality", "--date", "2019-01-01", "--top", "3", build_dir=build_dir)
+    assert done.returncode == 0 and done.stdout.split()[:4] == ["label", "links", "betweenness", "entity"]
+    assert "state:CHN" in done.stdout and "https://" not in done.stdout
+    assert done.stdout.splitlines()[-1] == "answer for 2019-01-01"
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
 def test_completion_scripts_know_the_verbs_and_queries(build_dir: Path, shell: str) -> None:
     done = run("completion", shell, build_dir=build_dir)

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ FORMATS = ("table", "markdown", "csv", "tsv", "json", "xml")
 # most answers, narrow enough to read in a pager or a log.
 PIPE_WIDTH = 120
 GAP = 2  # spaces between two columns
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")  # a column of these is right-aligned
 
 
 @dataclass
@@ -273,7 +275,7 @@ def _table(variables: list[str], rows: list[tuple[Term | None, ...]], width: int
     def cell(var: str, value: Term | None) -> str:
         if var in SET_COLUMNS and value is not None:
             urls = str(value).split()
-            return ",".join(str(numbers[u]) for u in urls) if show_sources else str(len(urls))
+            return ",".join(str(n) for n in sorted(numbers[u] for u in urls)) if show_sources else str(len(urls))
         return display(value)
 
     cells = [[cell(var, value) for var, value in zip(variables, row)] for row in rows]
@@ -310,8 +312,9 @@ def _draw(variables: list[str], cells: list[list[str]], widths: list[int], show_
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True, header_style="",
                   expand=False)
-    for var, w in zip(variables, widths):
-        justify = "right" if var in SET_COLUMNS and not show_sources else "left"
+    numeric = [all(_NUMBER.match(r[i]) for r in cells if r[i]) and any(r[i] for r in cells) for i in range(len(variables))]
+    for var, w, number in zip(variables, widths, numeric):
+        justify = "right" if number else "left"
         table.add_column(var, overflow="ellipsis", no_wrap=True, justify=justify, width=w)  # type: ignore[arg-type]
     for values in cells:
         table.add_row(*(Text(v, overflow="ellipsis", no_wrap=True) for v in values))
