@@ -174,36 +174,29 @@ def _change_event(w: _Writer, rec: ChangeEvent) -> None:
 
 
 def _summit(w: _Writer, rec: Summit) -> None:
-    s = iris.summit(rec.id)
-    w.add(s, RDF.type, SUMMIT_CLASS[rec.series])
-    w.labels(s, rec.labels)
-    w.add(s, SCHEMA.startDate, _date(rec.start))
-    w.add(s, SCHEMA.endDate, _date(rec.end))
-    w.add(s, SCHEMA.location, iris.place(rec.city))
-    w.add(s, SCO.host, iris.state(rec.host))
-    w.add(s, SCO.ordinal, Literal(rec.ordinal) if rec.ordinal is not None else None)
     organiser = "chs" if rec.series.value == "sco" else "shanghai-five"
-    if organiser in w.sources["organisations"]:
-        w.add(s, SCHEMA.organizer, iris.organisation(organiser))
-    if rec.online:
-        w.add(s, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
-    w.wikidata(s, rec.wikidata)
-    w.cites(s, rec.sources)
+    _gathering(w, iris.summit(rec.id), SUMMIT_CLASS[rec.series], rec,
+               organiser if organiser in w.sources["organisations"] else None, rec.online)
 
 
 def _meeting(w: _Writer, rec: Meeting) -> None:
-    """A council meeting, shaped like a summit (dates, place, host, ordinal, video link), with
-    the body that met as its organizer."""
-    s = iris.meeting(rec.id)
-    w.add(s, RDF.type, MEETING_CLASS[rec.body])
+    _gathering(w, iris.meeting(rec.id), MEETING_CLASS[rec.body], rec, MEETING_BODY_UNIT[rec.body],
+               rec.format is MeetingFormat.VIDEO)
+
+
+def _gathering(w: _Writer, s: URIRef, klass: URIRef, rec: Summit | Meeting, organiser: str | None,
+               online: bool) -> None:
+    """A summit or council meeting: one shape (dates, place, host, ordinal, the body that met as
+    organizer, a video link), since summits are the heads-of-state kind of meeting."""
+    w.add(s, RDF.type, klass)
     w.labels(s, rec.labels)
     w.add(s, SCHEMA.startDate, _date(rec.start))
     w.add(s, SCHEMA.endDate, _date(rec.end))
     w.add(s, SCHEMA.location, iris.place(rec.city) if rec.city else None)
     w.add(s, SCO.host, iris.state(rec.host))
     w.add(s, SCO.ordinal, Literal(rec.ordinal) if rec.ordinal is not None else None)
-    w.add(s, SCHEMA.organizer, iris.organisation(MEETING_BODY_UNIT[rec.body]))
-    if rec.format is MeetingFormat.VIDEO:
+    w.add(s, SCHEMA.organizer, iris.organisation(organiser) if organiser else None)
+    if online:
         w.add(s, SCHEMA.eventAttendanceMode, SCHEMA.OnlineEventAttendanceMode)
     w.wikidata(s, rec.wikidata)
     w.cites(s, rec.sources)
