@@ -182,7 +182,7 @@ def _print_summary(classes: dict[str, int]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .build.validate import validate_dataset, validate_file
+    from .build.validate import mirror_only_facts, validate_dataset, validate_file
 
     if args.file:
         path = Path(args.file)
@@ -193,7 +193,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from .build.graph import build_dataset
         from .build.load import load_sources
 
-        violations = validate_dataset(build_dataset(load_sources(args.sources or None)))
+        ds = build_dataset(load_sources(args.sources or None))
+        violations = validate_dataset(ds)
+        weak = mirror_only_facts(ds)
+        for line in weak:
+            print(f"warning: {line}")
+        if weak:
+            print(f"{len(weak)} fact(s) rest only on mirrors: each needs a publisher's own page", file=sys.stderr)
     for line in violations:
         print(line)
     if violations:

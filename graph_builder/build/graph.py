@@ -19,6 +19,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from ..core.dates import PartialDate, Precision
 from ..core.keys import MEETING_BODY_UNIT, ROLE_LABELS, MeetingFormat, Office, OrgKind, Scheme
 from ..core.paths import BUILD_BASENAME, ONTOLOGY_FILE, default_build_dir
 from ..core.vocab import (
@@ -87,16 +88,25 @@ class _Writer:
         if qid:
             self.g.add((s, SKOS.exactMatch, iris.wikidata(qid)))
 
-    def interval(self, s: URIRef, start: dt.date, end: dt.date | None) -> None:
+    def interval(self, s: URIRef, start: dt.date | PartialDate, end: dt.date | PartialDate | None) -> None:
+        """The OWL-Time interval of a status or term. An instant known only to a month or year
+        says so (``time:inXSDgYearMonth``, ``time:inXSDgYear``) and one known only to lie between
+        two dates has no date of its own; every instant carries the first and last day it can be
+        (``sco:earliest``, ``sco:latest``), so that dated questions can tell "held" from
+        "unknown"."""
         node = iris.interval(start, end)
         self.g.add((s, ORG.memberDuring, node))
         self.time.add((node, RDF.type, TIME.Interval))
-        for prop, day in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
-            if day is not None:
-                inst = iris.instant(day)
+        for prop, when in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
+            if when is not None:
+                when = when if isinstance(when, PartialDate) else PartialDate.of(when)
+                inst = iris.instant(when)
                 self.time.add((node, prop, inst))
                 self.time.add((inst, RDF.type, TIME.Instant))
-                self.time.add((inst, TIME.inXSDDate, _date(day)))
+                if when.precision in _INSTANT_PROPERTY:
+                    self.time.add((inst, _INSTANT_PROPERTY[when.precision], _partial(when)))
+                self.time.add((inst, SCO.earliest, _date(when.earliest)))
+                self.time.add((inst, SCO.latest, _date(when.latest)))
 
     def label_of(self, section: str, key: str) -> str:
         return self.sources[section][key].labels["en"]
@@ -104,6 +114,18 @@ class _Writer:
 
 def _date(day: dt.date) -> Literal:
     return Literal(day.isoformat(), datatype=XSD.date)
+
+
+_INSTANT_PROPERTY = {Precision.DAY: TIME.inXSDDate, Precision.MONTH: TIME.inXSDgYearMonth,
+                     Precision.YEAR: TIME.inXSDgYear}
+
+
+def _partial(when: PartialDate) -> Literal:
+    """The date at its own precision: xsd:date, xsd:gYearMonth or xsd:gYear, or the span
+    ``A/B`` as text."""
+    if when.precision is Precision.BETWEEN:
+        return Literal(when.isoformat())
+    return _loose_date(when.isoformat())
 
 
 def _loose_date(text: str) -> Literal:
@@ -119,6 +141,7 @@ def _source(w: _Writer, rec: Source) -> None:
     w.add(s, DCTERMS.publisher, Literal(rec.publisher))
     w.add(s, SCHEMA.url, URIRef(rec.url))
     w.add(s, DCTERMS.date, _loose_date(rec.date))
+    w.add(s, SCO.sourceKind, iris.source_kind(rec.kind))
     w.add(s, DCTERMS.language, Literal(rec.language) if rec.language else None)
     w.add(s, SCO.quote, Literal(rec.quote) if rec.quote else None)
 
@@ -152,7 +175,7 @@ def _organisation(w: _Writer, rec: Organisation) -> None:
         w.add(s, ORG.unitOf, iris.organisation(rec.parent))
         w.add(iris.organisation(rec.parent), ORG.hasUnit, s)
     w.add(s, SCO.seat, iris.place(rec.seat) if rec.seat else None)
-    w.add(s, SCHEMA.foundingDate, _date(rec.founded) if rec.founded else None)
+    w.add(s, SCHEMA.foundingDate, _partial(rec.founded) if rec.founded else None)
     w.add(s, SCHEMA.dissolutionDate, _date(rec.dissolved) if rec.dissolved else None)
     for lang in rec.languages:
         w.add(s, SCHEMA.knowsLanguage, Literal(lang))

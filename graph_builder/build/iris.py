@@ -9,7 +9,8 @@ import datetime as dt
 
 from rdflib import URIRef
 
-from ..core.keys import Office, Position, Role
+from ..core.dates import PartialDate
+from ..core.keys import Office, Position, Role, SourceKind
 from ..core.vocab import ID, WD
 
 _OFFICE_BODY = {Office.SECRETARY_GENERAL: "secretariat", Office.RATS_DIRECTOR: "rats-ec"}
@@ -63,6 +64,10 @@ def source(key: str) -> URIRef:
     return ID[f"source/{key}"]
 
 
+def source_kind(key: SourceKind) -> URIRef:
+    return ID[f"source-kind/{key.value}"]
+
+
 def interview(article_key: str) -> URIRef:
     return ID[f"interview/{article_key}"]
 
@@ -106,12 +111,18 @@ def scheme(key: str) -> URIRef:
     return ID[f"scheme/{key}"]
 
 
-def instant(day: dt.date) -> URIRef:
-    return ID[f"instant/{day.isoformat()}"]
+def instant(day: dt.date | PartialDate) -> URIRef:
+    """An instant, by its date at its own precision (``instant/2004`` for a year,
+    ``instant/2006-09-16..2007-08-16`` for a span)."""
+    return ID[f"instant/{_key(day)}"]
 
 
-def interval(start: dt.date, end: dt.date | None) -> URIRef:
-    return ID[f"interval/{start.isoformat()}--{end.isoformat() if end else 'open'}"]
+def interval(start: dt.date | PartialDate, end: dt.date | PartialDate | None) -> URIRef:
+    return ID[f"interval/{_key(start)}--{_key(end) if end else 'open'}"]
+
+
+def _key(day: dt.date | PartialDate) -> str:
+    return day.isoformat().replace("/", "..")
 
 
 def graph(file_stem: str) -> URIRef:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from ..core.dates import PartialDate
 from ..core.errors import SourceError, excerpt, one_line
 from ..core.keys import LANGUAGES, MEETING_BODY_UNIT, MeetingBody, Role
 from ..core.paths import SOURCES_DIR, enrichment_dir
@@ -433,6 +434,17 @@ def _day(value: Any, meta: dict[str, Any] | None = None) -> dt.date:
     raise _Bad(f"{excerpt(value)} is not a valid date YYYY-MM-DD (a calendar day, ASCII digits)")
 
 
+def _partial_date(value: Any, meta: dict[str, Any] | None = None) -> PartialDate:
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(text, str):
+        try:
+            return PartialDate.parse(text)
+        except ValueError:
+            pass
+    raise _Bad(f"{excerpt(value)} is not a date (YYYY-MM-DD, or YYYY-MM or YYYY where sources give no "
+               "more, or EARLIER/LATER where they only bracket it; real months and days)")
+
+
 def _loose_date(value: Any, meta: dict[str, Any]) -> str:
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     found = _LOOSE_DATE.fullmatch(text) if isinstance(text, str) else None
@@ -561,6 +573,7 @@ _SHAPES: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
     "langs": _list_of(_lang),
     "date": _day,
     "loose_date": _loose_date,
+    "pdate": _partial_date,
     "int": _int,
     "bool": _bool,
     "number": _number(0, math.inf, "a finite non-negative number"),
@@ -659,7 +672,13 @@ def _check_meeting(loaded: Sources, key: str, meeting: Meeting) -> None:
 
 
 def _check_interval(loaded: Sources, section: str, key: str, rec: Membership | Tenure | Chair) -> None:
-    if rec.end is not None and rec.end <= rec.start:
+    """The end comes after the start; where either is known only to a month or year, it must be
+    able to (an end of 2006 after a start of 2006 is possible)."""
+    if rec.end is None:
+        return
+    start = rec.start.earliest if isinstance(rec.start, PartialDate) else rec.start
+    end = rec.end.latest if isinstance(rec.end, PartialDate) else rec.end
+    if end <= start:
         _raise(loaded, section, key, f"end {rec.end} is not after start {rec.start}")
 
 

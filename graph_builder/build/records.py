@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import MISSING, dataclass, field
 from typing import Any
 
+from ..core.dates import PartialDate
 from ..core.keys import (
     DecisionKind,
     DocumentKind,
@@ -20,6 +21,7 @@ from ..core.keys import (
     Position,
     Role,
     Scheme,
+    SourceKind,
     SummitSeries,
 )
 
@@ -45,6 +47,7 @@ class Source:
     publisher: str = _f("text")
     url: str = _f("url")
     date: str = _f("loose_date")
+    kind: SourceKind = _f("enum", enum=SourceKind)
     language: str | None = _f("lang", None)
     quote: str | None = _f("text", None)
 
@@ -79,7 +82,7 @@ class Organisation:
     wikidata: str | None = _f("qid", None)
     parent: str | None = _f("ref:organisations", None)
     seat: str | None = _f("ref:places", None)
-    founded: dt.date | None = _f("date", None)
+    founded: PartialDate | None = _f("pdate", None)
     dissolved: dt.date | None = _f("date", None)
     languages: list[str] = _f("langs", [])
 
@@ -183,15 +186,19 @@ class Person:
 
 @dataclass(frozen=True)
 class Tenure:
+    """A term in office; ``start`` and the exclusive ``end`` may be known only to the month or
+    year, or to lie between two dates (``2006-09-16/2007-08-16``, ``core/dates.py``): the day
+    then lies somewhere in that period."""
+
     office: Office = _f("enum", enum=Office)
     person: str = _f("ref:persons")
-    start: dt.date = _f("date")
+    start: PartialDate = _f("pdate")
     sources: list[str] = _f("sources")
-    end: dt.date | None = _f("date", None)
+    end: PartialDate | None = _f("pdate", None)
 
     @property
     def id(self) -> str:
-        return f"{self.office.value}-{self.person}-{self.start.isoformat()}"
+        return f"{self.office.value}-{self.person}-{self.start.isoformat().replace('/', '..')}"
 
 
 @dataclass(frozen=True)

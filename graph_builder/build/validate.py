@@ -80,6 +80,21 @@ def validate_dataset(ds: Dataset | Graph, raise_on_error: bool = False) -> list[
     return violations
 
 
+def mirror_only_facts(ds: Dataset | Graph) -> list[str]:
+    """One line per fact whose every source is a mirror or aggregator (``sco:sourceKind``):
+    not an error, since the fact may well be true, but one to corroborate from a publisher's
+    own page (queries/analysis/facts_resting_on_mirrors.rq)."""
+    import pyoxigraph as ox
+
+    from ..core.paths import QUERIES_DIR
+
+    store = ox.Store()
+    store.load(union_graph(ds).serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    query = (QUERIES_DIR / "analysis" / "facts_resting_on_mirrors.rq").read_text(encoding="utf-8")
+    return [f"{row['fact'].value}: rests only on mirrors ({' '.join(sorted(row['sources'].value.split()))})"
+            for row in store.query(query)]
+
+
 def validate_file(path: Path) -> list[str]:
     """Validate a built or hand-written TriG, N-Quads or Turtle file."""
     fmt = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt"}.get(path.suffix, "trig")

@@ -62,6 +62,18 @@ class DocumentKind(str, Enum):
     MEMORANDUM = "memorandum"
 
 
+class SourceKind(str, Enum):
+    """What kind of publisher a cited page comes from; a fact resting only on mirrors is
+    reported by ``sco-kg validate``. The value is the key queries return."""
+
+    OFFICIAL = "official"              # the SCO's own sites, governments, ministries, embassies
+    TREATY_ARCHIVE = "treaty_archive"  # databases of legal and treaty texts
+    NEWS_AGENCY = "news_agency"        # news agencies and state broadcasters
+    NEWSPAPER = "newspaper"            # newspapers, magazines and news sites with an editorial staff
+    REFERENCE = "reference"            # encyclopedias, reference works, scholarship
+    MIRROR = "mirror"                  # copies, aggregators, portals, blogs and other reprints
+
+
 class OrgKind(str, Enum):
     """An organisation proper or one of its bodies."""
 

@@ -75,6 +75,10 @@ class SCO(DefinedNamespace):
     grantedBy: URIRef
     endedBy: URIRef
     memorandumDate: URIRef
+    earliest: URIRef
+    sourceKind: URIRef
+    SourceKind: URIRef
+    latest: URIRef
     post: URIRef
     seat: URIRef
     signedOn: URIRef

@@ -515,8 +515,14 @@ class TextChecker:
                 params = {"office": office.value} | ({} if former else {"date": day.isoformat()})
                 rows = self._ask("office_holders", **params)
                 holders = {r["person"]: r.get("personLabel", r["person"]) for r in rows}
+                # A term the sources date only roughly may or may not cover the day: no verdict.
+                undecided = {r["person"] for r in rows if r.get("held") == "unknown"}
                 title = "Secretary-General" if office is Office.SECRETARY_GENERAL else "RATS director"
-                if person and person.entity in holders:
+                if undecided and (person is None or person.entity in undecided or person.entity not in holders):
+                    verdict = UNKNOWN
+                    reason = (f"the graph dates the term of {', '.join(sorted(holders[p] for p in undecided))} as "
+                              f"{title} too roughly to tell who held it on {day.isoformat()}")
+                elif person and person.entity in holders:
                     verdict = SUPPORTED
                     reason = f"{holders[person.entity]} {'held' if former else 'holds'} the office of {title}" + ("" if former else f" on {day.isoformat()}")
                 elif not holders:

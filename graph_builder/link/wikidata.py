@@ -252,7 +252,7 @@ def _enrichment_yaml(states: dict[str, str], facts: dict[str, _Facts], endpoint:
         source = f"wikidata-{item.lower()}"
         sources.append({"id": source, "title": f"Wikidata item {item} (statements retrieved {day.isoformat()})",
                         "publisher": "Wikidata", "url": f"https://www.wikidata.org/wiki/{item}",
-                        "date": day.isoformat(), "language": "mul"})
+                        "date": day.isoformat(), "kind": "reference", "language": "mul"})
         record: dict[str, Any] = {"entity": f"state:{iso3}", "item": item, "retrieved": day.isoformat(), "sources": [source]}
         for name in ("capital", "languages", "head_of_state", "head_of_government"):
             if getattr(f, name):

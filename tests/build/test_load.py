@@ -37,6 +37,11 @@ EXPECTED = {
     "missing-english-label.yaml": "an English ('en') label is required",
     "meeting-of-heads-of-state.yaml": "a meeting of the heads of state is a summit; put it in the summits section",
     "meeting-of-unknown-body.yaml": "the body that met ('chg') is not in the organisations section",
+    "source-without-kind.yaml": "missing required key 'kind'",
+    "unknown-source-kind.yaml": "kind: unknown value 'blog'; expected one of official, treaty_archive, news_agency, newspaper, reference, mirror",
+    # a date known only roughly is a period; a span runs forwards, and an end must be able to follow the start
+    "reversed-span.yaml": "start: '2007-08-16/2006-09-16' is not a date",
+    "coarse-end-before-start.yaml": "end 2006-09-16/2006-12 is not after start 2007",
     # what the YAML says must be what it is: no duplicate keys, tags, anchors, aliases or depth
     "duplicate-key.yaml": "line 6: duplicate key 'wikidata' (first on line 4); keep one",
     "duplicate-section.yaml": "line 6: duplicate key 'places' (first on line 1)",

@@ -83,3 +83,25 @@ def test_every_check_fires_on_its_fixture(check: str) -> None:
     assert len(fired) == len(CHECK_FIRES[check]), fired
     for line, want in zip(fired, CHECK_FIRES[check]):
         assert want in line, (line, want)
+
+
+def test_facts_resting_only_on_mirrors_are_reported_and_others_are_not() -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    from graph_builder.build.validate import mirror_only_facts
+    from graph_builder.core.vocab import PROV, SCHEMA, SCO
+
+    kinds = "https://w3id.org/sco-kg/id/source-kind/"
+    g = Graph()
+    for source, kind in (("copy", "mirror"), ("copy2", "mirror"), ("own", "official")):
+        node = URIRef(f"https://example.org/source/{source}")
+        g.add((node, SCO.sourceKind, URIRef(kinds + kind)))
+        g.add((node, SCHEMA.url, URIRef(f"https://example.org/{source}")))
+    for fact, sources in (("weak", ["copy", "copy2"]), ("corroborated", ["copy", "own"]), ("sound", ["own"])):
+        node = URIRef(f"https://example.org/fact/{fact}")
+        g.add((node, RDFS.label, Literal(fact, lang="en")))
+        for source in sources:
+            g.add((node, PROV.wasDerivedFrom, URIRef(f"https://example.org/source/{source}")))
+    assert mirror_only_facts(g) == [
+        "https://example.org/fact/weak: rests only on mirrors (https://example.org/copy https://example.org/copy2)"]

@@ -152,6 +152,8 @@ _BAD: dict[str, Callable[[random.Random, Any], list[Any]]] = {
                             "0000-01-01", "", 2017, "2017-06-09 12:00"],
     "loose_date": lambda r, old: [_anywhere(r, old), "2026-13", "2017-00", "2017-02-30", "\u0662\u0660\u0661\u0667", "17",
                                   "2017-1", "0000", "", "2017-06-09T00:00", [2017], 20170],
+    "pdate": lambda r, old: [_anywhere(r, old), "2026-13", "2017-02-30", "2007/2006", "2006-09-16/", "/2007",
+                             "2004/2004", "2004//2005", "2004-06-17/2004-06-16", "2017-1", "0000", "", [2004], 20170],
     "lang": lambda r, old: [_anywhere(r, old or "en"), "EN", "e", "english", "", 5],
     "iso3": lambda r, old: [_anywhere(r, old), "chn", "XXX", "CH", "\uff23\uff28\uff2e", "", 156],
     "iso2": lambda r, old: [_anywhere(r, old), "cn", "XX", "CHN", "", 86],

@@ -122,6 +122,12 @@ def test_counts(kg: KnowledgeGraph, text: str, day: str, expected: list) -> None
     ("Former Secretary-General Rashid Alimov spoke.", "2024-01-01", SUPPORTED),
     ("上合组织秘书长张明表示。", "2023-03-01", SUPPORTED),
     ("Генеральный секретарь ШОС Владимир Норов заявил.", "2023-03-01", CONTRADICTED),
+    # Kasymov's and Subanov's terms are bracketed only by dated reports: on a day between the last
+    # report of the one and the first of the other, neither yes nor no.
+    ("Myrzakan Subanov, Director of the RATS Executive Committee, spoke.", "2007-03-01", UNKNOWN),
+    ("Director of the RATS Executive Committee John Smith spoke.", "2007-03-01", UNKNOWN),
+    ("Myrzakan Subanov, Director of the RATS Executive Committee, spoke.", "2008-03-01", SUPPORTED),
+    ("Vyacheslav Kasymov, Director of the RATS Executive Committee, spoke.", "2008-03-01", CONTRADICTED),
 ])
 def test_office_claims(kg: KnowledgeGraph, text: str, day: str, verdict: str) -> None:
     claims = check_text(kg, text, dt.date.fromisoformat(day)).claims

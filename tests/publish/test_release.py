@@ -35,7 +35,7 @@ def _changed_sources(folder: Path) -> Path:
     shutil.copytree(VALID_SOURCES, folder)
     bibliography = folder / "bibliography.yaml"
     bibliography.write_text(bibliography.read_text(encoding="utf-8") + (
-        "  - id: fx-newer\n    title: Newer fixture source\n    publisher: sco-kg tests\n"
+        "  - id: fx-newer\n    title: Newer fixture source\n    publisher: sco-kg tests\n    kind: reference\n"
         "    url: https://example.org/newer\n    date: 2025-03\n"), encoding="utf-8")
     core = folder / "core.yaml"
     text = core.read_text(encoding="utf-8")

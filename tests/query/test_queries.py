@@ -77,6 +77,9 @@ CASES: list[tuple[str, dict[str, str]]] = [
     ("principles", {"principle": "Shanghai Spirit"}),
     ("office_at_date", {"date": "2019-01-01"}),
     ("office_at_date", {"date": "2025-09-01"}),
+    # a day inside the span in which one RATS director handed over to the next: both, 'unknown'
+    ("office_holders", {"office": "rats_director", "date": "2007-03-01"}),
+    ("office_holders", {"office": "rats_director", "date": "2011-06-15"}),
 ] + [(q.name, {}) for q in list_queries()
      if not any(p.required for p in q.params) and not any(p.default == "today" for p in q.params)
      and q.name not in {n for n, _ in CORE_WITH_DEFAULT_PARAMS} and "view" not in q.tags]
