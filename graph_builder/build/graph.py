@@ -52,6 +52,9 @@ from .records import (
     Person,
     Place,
     Principle,
+    Seat,
+    Exercise,
+    Application,
     Source,
     State,
     Summit,
@@ -88,20 +91,21 @@ class _Writer:
         if qid:
             self.g.add((s, SKOS.exactMatch, iris.wikidata(qid)))
 
-    def interval(self, s: URIRef, start: dt.date | PartialDate, end: dt.date | PartialDate | None) -> None:
+    def interval(self, s: URIRef, start: dt.date | PartialDate, end: dt.date | PartialDate | None,
+                 prop: URIRef = ORG.memberDuring) -> None:
         """The OWL-Time interval of a status or term. An instant known only to a month or year
         says so (``time:inXSDgYearMonth``, ``time:inXSDgYear``) and one known only to lie between
         two dates has no date of its own; every instant carries the first and last day it can be
         (``sco:earliest``, ``sco:latest``), so that dated questions can tell "held" from
         "unknown"."""
         node = iris.interval(start, end)
-        self.g.add((s, ORG.memberDuring, node))
+        self.g.add((s, prop, node))
         self.time.add((node, RDF.type, TIME.Interval))
-        for prop, when in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
+        for edge, when in ((TIME.hasBeginning, start), (TIME.hasEnd, end)):
             if when is not None:
                 when = when if isinstance(when, PartialDate) else PartialDate.of(when)
                 inst = iris.instant(when)
-                self.time.add((node, prop, inst))
+                self.time.add((node, edge, inst))
                 self.time.add((inst, RDF.type, TIME.Instant))
                 if when.precision in _INSTANT_PROPERTY:
                     self.time.add((inst, _INSTANT_PROPERTY[when.precision], _partial(when)))
@@ -337,6 +341,53 @@ def _delegation(w: _Writer, rec: Delegation) -> None:
     w.cites(s, rec.sources)
 
 
+def _seat(w: _Writer, rec: Seat) -> None:
+    """A body's seat over time: a node with the city and an OWL-Time interval, so that the
+    planned seat and the seat taken up can both be kept, each dated and sourced."""
+    s = iris.seat(rec.id)
+    w.add(s, RDF.type, SCO.SeatAssignment)
+    body, city = w.label_of("organisations", rec.organisation), w.label_of("places", rec.city)
+    w.add(s, RDFS.label, Literal(f"{body}, {'planned seat' if rec.planned else 'seat'} in {city}", lang="en"))
+    w.add(s, SCO.seatOf, iris.organisation(rec.organisation))
+    w.add(s, SCHEMA.location, iris.place(rec.city))
+    if rec.planned:
+        w.add(s, SCO.planned, Literal(True))
+    w.interval(s, rec.start, rec.end, prop=SCO.during)
+    w.cites(s, rec.sources)
+
+
+def _exercise(w: _Writer, rec: Exercise) -> None:
+    s = iris.exercise(rec.id)
+    w.add(s, RDF.type, SCO.Exercise)
+    w.labels(s, rec.labels)
+    w.add(s, SCHEMA.startDate, _date(rec.start))
+    w.add(s, SCHEMA.endDate, _date(rec.end))
+    for iso3 in rec.hosts:
+        w.add(s, SCO.host, iris.state(iso3))
+    for iso3 in rec.participants:
+        w.add(s, SCO.participant, iris.state(iso3))
+    for key in rec.places:
+        w.add(s, SCHEMA.location, iris.place(key))
+    for lang, text in rec.site.items():
+        w.add(s, SCO.site, Literal(text, lang=lang))
+    w.wikidata(s, rec.wikidata)
+    w.cites(s, rec.sources)
+
+
+def _application(w: _Writer, rec: Application) -> None:
+    s = iris.application(rec.id)
+    w.add(s, RDF.type, SCO.Application)
+    state = w.label_of("states", rec.state)
+    sought = f"for {ROLE_LABELS[rec.sought.value]} status" if rec.sought else "to join the work of the SCO"
+    w.add(s, RDFS.label, Literal(f"{state}'s application {sought} ({rec.applied.isoformat()})", lang="en"))
+    w.add(s, SCO.applicant, iris.state(rec.state))
+    w.add(s, SCO.seeks, iris.role(rec.sought) if rec.sought else None)
+    w.add(s, SCO.appliedOn, _partial(rec.applied))
+    w.add(s, SCO.outcome, Literal(rec.outcome.value))
+    w.add(s, SCO.resultedIn, iris.role(rec.granted) if rec.granted else None)
+    w.cites(s, rec.sources)
+
+
 def _principle(w: _Writer, rec: Principle) -> None:
     s = iris.principle(rec.id)
     w.add(s, RDF.type, SCO.Principle if rec.scheme is Scheme.PRINCIPLES else SCO.Idea)
@@ -404,7 +455,8 @@ _EMITTERS = {
     "sources": _source, "places": _place, "states": _state, "organisations": _organisation,
     "change_events": _change_event, "summits": _summit, "meetings": _meeting, "documents": _document,
     "decisions": _decision, "memberships": _membership, "persons": _person, "tenures": _tenure,
-    "chairs": _chair, "delegations": _delegation, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
+    "chairs": _chair, "delegations": _delegation, "seats": _seat, "exercises": _exercise,
+    "applications": _application, "principles": _principle, "articles": _article, "wikidata_facts": _wikidata_facts,
 }
 
 

@@ -68,6 +68,18 @@ def source_kind(key: SourceKind) -> URIRef:
     return ID[f"source-kind/{key.value}"]
 
 
+def seat(key: str) -> URIRef:
+    return ID[f"seat/{key}"]
+
+
+def exercise(key: str) -> URIRef:
+    return ID[f"exercise/{key}"]
+
+
+def application(key: str) -> URIRef:
+    return ID[f"application/{key}"]
+
+
 def interview(article_key: str) -> URIRef:
     return ID[f"interview/{article_key}"]
 

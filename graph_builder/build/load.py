@@ -27,9 +27,9 @@ import yaml
 
 from ..core.dates import PartialDate
 from ..core.errors import SourceError, excerpt, one_line
-from ..core.keys import LANGUAGES, MEETING_BODY_UNIT, MeetingBody, Role
+from ..core.keys import LANGUAGES, MEETING_BODY_UNIT, MeetingBody, Outcome, Role
 from ..core.paths import SOURCES_DIR, enrichment_dir
-from .records import SECTIONS, Chair, Meeting, Membership, Tenure
+from .records import SECTIONS, Chair, Meeting, Membership, Seat, Tenure
 
 # Limits, each enforced where the work happens: the bytes read, the nesting walked, the text taken.
 MAX_FILE_BYTES = 8 << 20
@@ -630,7 +630,7 @@ def _check_semantics(loaded: Sources) -> None:
         country = pycountry.countries.get(alpha_3=state.iso3)
         if country.alpha_2 != state.iso2:
             _raise(loaded, "states", key, f"iso2 '{state.iso2}' does not match iso3 '{state.iso3}' (ISO says {country.alpha_2})")
-    for section in ("memberships", "tenures", "chairs"):
+    for section in ("memberships", "tenures", "chairs", "seats"):
         for key, rec in loaded[section].items():
             _check_interval(loaded, section, key, rec)
     for key, summit in loaded["summits"].items():
@@ -638,6 +638,18 @@ def _check_semantics(loaded: Sources) -> None:
             _raise(loaded, "summits", key, f"end {summit.end} is before start {summit.start}")
     for key, meeting in loaded["meetings"].items():
         _check_meeting(loaded, key, meeting)
+    for key, exercise in loaded["exercises"].items():
+        if exercise.end < exercise.start:
+            _raise(loaded, "exercises", key, f"end {exercise.end} is before start {exercise.start}")
+        if not exercise.hosts or not exercise.participants:
+            _raise(loaded, "exercises", key, "an exercise needs at least one host and one participating state")
+    for key, application in loaded["applications"].items():
+        if application.outcome is Outcome.NONE_FOUND and application.granted is not None:
+            _raise(loaded, "applications", key, f"outcome none_found, but granted is {application.granted.value}")
+        if application.outcome is not Outcome.NONE_FOUND and application.granted is None:
+            _raise(loaded, "applications", key, f"outcome {application.outcome.value} needs the status granted ('granted')")
+        if application.outcome is Outcome.GRANTED and application.sought not in (None, application.granted):
+            _raise(loaded, "applications", key, "outcome granted, but the status granted is not the one sought")
     for key, m in loaded["memberships"].items():
         # A dialogue partnership starts when its memorandum is signed, after the decision that
         # granted it (ontology/README.md, "Which act starts a status"); every other status
@@ -671,7 +683,7 @@ def _check_meeting(loaded: Sources, key: str, meeting: Meeting) -> None:
         _raise(loaded, "meetings", key, f"the body that met ('{body}') is not in the organisations section")
 
 
-def _check_interval(loaded: Sources, section: str, key: str, rec: Membership | Tenure | Chair) -> None:
+def _check_interval(loaded: Sources, section: str, key: str, rec: Membership | Tenure | Chair | Seat) -> None:
     """The end comes after the start; where either is known only to a month or year, it must be
     able to (an end of 2006 after a start of 2006 is possible)."""
     if rec.end is None:

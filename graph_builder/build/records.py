@@ -18,6 +18,7 @@ from ..core.keys import (
     MeetingFormat,
     Office,
     OrgKind,
+    Outcome,
     Position,
     Role,
     Scheme,
@@ -250,6 +251,56 @@ class Delegation:
         return f"{self.meeting}-{self.state}"
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Where a body sits, or was to sit, and from when: the RATS was to sit in Bishkek and was
+    set up in Tashkent. ``planned`` marks a seat decided but never taken up."""
+
+    organisation: str = _f("ref:organisations")
+    city: str = _f("ref:places")
+    start: PartialDate = _f("pdate")
+    sources: list[str] = _f("sources")
+    end: PartialDate | None = _f("pdate", None)
+    planned: bool = _f("bool", False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.organisation}-{self.city}"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A joint exercise ("Peace Mission"): the whole window its sources give, first and last day."""
+
+    id: str = _f("slug")
+    labels: Labels = _f("labels")
+    start: dt.date = _f("date")
+    end: dt.date = _f("date")
+    hosts: list[str] = _f("refs:states")
+    participants: list[str] = _f("refs:states")
+    sources: list[str] = _f("sources")
+    places: list[str] = _f("refs:places", [])
+    site: Labels = _f("texts", {})
+    wikidata: str | None = _f("qid", None)
+
+
+@dataclass(frozen=True)
+class Application:
+    """A state's application for a status, as its sources report it; ``sought`` is left out
+    where they do not say which status, ``granted`` names the status granted in the end."""
+
+    state: str = _f("ref:states")
+    applied: PartialDate = _f("pdate")
+    outcome: Outcome = _f("enum", enum=Outcome)
+    sources: list[str] = _f("sources")
+    sought: Role | None = _f("enum", None, enum=Role)
+    granted: Role | None = _f("enum", None, enum=Role)
+
+    @property
+    def id(self) -> str:
+        return f"{self.state}-{self.sought.value if self.sought else 'status'}-{self.applied.isoformat().replace('/', '..')}"
+
+
 # Section name -> (record type, field that identifies a record).
 @dataclass(frozen=True)
 class WikidataFacts:
@@ -286,6 +337,9 @@ SECTIONS: dict[str, tuple[type, str]] = {
     "tenures": (Tenure, "id"),
     "chairs": (Chair, "id"),
     "delegations": (Delegation, "id"),
+    "seats": (Seat, "id"),
+    "exercises": (Exercise, "id"),
+    "applications": (Application, "id"),
     "principles": (Principle, "id"),
     "articles": (Article, "id"),
     "wikidata_facts": (WikidataFacts, "entity"),

@@ -74,6 +74,14 @@ class SourceKind(str, Enum):
     MIRROR = "mirror"                  # copies, aggregators, portals, blogs and other reprints
 
 
+class Outcome(str, Enum):
+    """What became of an application for a status, as far as the sources read say."""
+
+    GRANTED = "granted"            # the status sought was granted
+    OTHER_STATUS = "other_status"  # another status was granted instead
+    NONE_FOUND = "none_found"      # no decision on it was found
+
+
 class OrgKind(str, Enum):
     """An organisation proper or one of its bodies."""
 

@@ -100,6 +100,19 @@ class SCO(DefinedNamespace):
     delegationOf: URIRef
     headOfDelegation: URIRef
     position: URIRef
+    Exercise: URIRef
+    participant: URIRef
+    site: URIRef
+    SeatAssignment: URIRef
+    seatOf: URIRef
+    planned: URIRef
+    during: URIRef
+    Application: URIRef
+    applicant: URIRef
+    seeks: URIRef
+    appliedOn: URIRef
+    outcome: URIRef
+    resultedIn: URIRef
 
 
 PREFIXES: dict[str, Namespace] = {

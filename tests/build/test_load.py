@@ -38,6 +38,9 @@ EXPECTED = {
     "meeting-of-heads-of-state.yaml": "a meeting of the heads of state is a summit; put it in the summits section",
     "meeting-of-unknown-body.yaml": "the body that met ('chg') is not in the organisations section",
     "source-without-kind.yaml": "missing required key 'kind'",
+    "exercise-ends-before-it-starts.yaml": "end 2010-09-10 is before start 2010-09-25",
+    "application-granted-without-status.yaml": "outcome granted needs the status granted ('granted')",
+    "application-granted-another-status.yaml": "outcome granted, but the status granted is not the one sought",
     "unknown-source-kind.yaml": "kind: unknown value 'blog'; expected one of official, treaty_archive, news_agency, newspaper, reference, mirror",
     # a date known only roughly is a period; a span runs forwards, and an end must be able to follow the start
     "reversed-span.yaml": "start: '2007-08-16/2006-09-16' is not a date",
