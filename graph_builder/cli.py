@@ -633,7 +633,7 @@ def parser(query_names: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     ct = sub.add_parser("check-text", help="which entities a news text mentions and whether its claims agree with the graph")
     ct.add_argument("file", help="a UTF-8 text file, or - for standard input")
-    ct.add_argument("--date", help="judge the claims as of this day (default today; give the article's date)")
+    ct.add_argument("--date", help="judge the claims as of this day (default: a date at the head of the text, its dateline, else today); a claim true then and false today is reported outdated")
     ct.add_argument("--format", choices=("table", "json"), default="table")
     ct.add_argument("--max-chars", type=int,
                     help="refuse a text longer than this many characters (default: about 2 MB of English text)")

@@ -23,9 +23,14 @@ from weakref import WeakKeyDictionary
 
 from ..api import KnowledgeGraph
 from ..core.errors import ScoKgError
+from ..core.dates import PartialDate
 from ..core.keys import ROLE_LABELS, Office, Role
 
 SUPPORTED, CONTRADICTED, UNKNOWN = "supported", "contradicted", "not in graph"
+# True on the day the text is judged as of, false on the day it is read: "outdated since ...".
+OUTDATED = "outdated"
+# A dateline or publication date this close to the start of a text dates the whole text.
+DATELINE_CHARS = 400
 SCO_IRI = "https://w3id.org/sco-kg/id/org/sco"
 # About 2 MB of English: hundreds of news articles; the CLI reads no further than this.
 MAX_TEXT_CHARS = 2_000_000
@@ -101,14 +106,15 @@ class TextReport:
     date: dt.date
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    basis: str = "given"
 
     def to_json(self) -> dict[str, Any]:
-        return {"date": self.date.isoformat(), "mentions": [m.to_json() for m in self.mentions],
+        return {"date": self.date.isoformat(), "basis": self.basis, "mentions": [m.to_json() for m in self.mentions],
                 "claims": [c.to_json() for c in self.claims]}
 
     def table(self) -> str:
         """A plain-text report for the terminal."""
-        lines = [f"as of {self.date.isoformat()}", "", "mentions:"]
+        lines = [f"as of {self.date.isoformat()} ({_BASIS[self.basis]})", "", "mentions:"]
         for m in self.mentions:
             who = f"{m.label} <{m.entity}>" if m.entity else "ambiguous: " + ", ".join(m.candidates)
             lines.append(f"  {m.text!r:32} {m.kind:12} {who}" + (f" {m.wikidata}" if m.wikidata else ""))
@@ -122,6 +128,9 @@ class TextReport:
         if not self.claims:
             lines.append("  none recognised")
         return "\n".join(lines)
+
+
+_BASIS = {"given": "the date given", "text": "the date at the head of the text", "today": "today: the text names no date of its own"}
 
 
 def _params_text(params: dict[str, str]) -> str:
@@ -409,6 +418,18 @@ _ROLE_WORDS = [
     (re.compile(r"member|成员国?|член", re.I), Role.MEMBER.value),
 ]
 _SUMMIT = re.compile(r"summit|峰会|саммит", re.I)
+# "the 23rd meeting of the Council of Heads of Government", "the 24th SCO heads of government meeting"
+_BODY_WORDS = (r"(?P<body>heads?\s+of\s+government|prime\s+ministers|heads?\s+of\s+state|"
+               r"foreign\s+ministers|ministers\s+of\s+foreign\s+affairs)")
+_ORDINAL_MEETING = [
+    re.compile(r"(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?:meeting|session)\s+of\s+the\s+(?:SCO\s+)?(?:Council\s+of\s+(?:the\s+)?)?"
+               + _BODY_WORDS, re.I),
+    re.compile(r"(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?:SCO\s+)?(?:Council\s+of\s+)?" + _BODY_WORDS + r"(?:\s+council)?\s+(?:meeting|session|summit)", re.I),
+]
+_BODY_KEYS = {"government": "heads_of_government", "ministers": "heads_of_government", "state": "heads_of_state",
+              "foreign": "foreign_ministers"}
+_ATTEND = re.compile(r"\b(?:attended|attends|attending|took\s+part\s+in|takes\s+part\s+in|participated\s+in|"
+                     r"led\s+\w+(?:'s)?\s+delegation\s+(?:to|at))\b|出席|参加|принял\w*\s+участие|участвовал\w*", re.I)
 _AGE = [
     (re.compile(r"(?:^|\b)(?P<q>over|more than|nearly|almost|for|in)\s+(?:the\s+(?:past|last)\s+)?" + _NUMBER + r"\s+years", re.I), "years"),
     (re.compile(_NUMBER + r"\s*years?\s+(?:ago|old)", re.I), "years"),
@@ -426,8 +447,12 @@ class TextChecker:
         self.gazetteer = Gazetteer(kg)
         self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
 
-    def check(self, text: str, date: dt.date | None = None, *, max_chars: int = MAX_TEXT_CHARS) -> TextReport:
-        """Mentions and judged claims of ``text`` as of ``date`` (default: today).
+    def check(self, text: str, date: dt.date | None = None, *, max_chars: int = MAX_TEXT_CHARS,
+              today: dt.date | None = None) -> TextReport:
+        """Mentions and judged claims of ``text`` as of its own date: ``date`` when given, else
+        a day named at the head of the text (its dateline), else ``today``. A count or office
+        claim true on that day and false ``today`` is judged ``outdated``, since the change
+        that made it so.
 
         A text longer than ``max_chars`` is refused before any work: the work grows with the
         text, and a news article is far shorter than the default.
@@ -435,23 +460,59 @@ class TextChecker:
         if len(text) > max_chars:
             raise ScoKgError(f"the text has {len(text):,} characters, over check-text's limit of {max_chars:,}; "
                              "split it into articles or raise max_chars (--max-chars)")
-        day = date or dt.date.today()
+        now = today or dt.date.today()
+        head = [d.day for d in _dates(text[:DATELINE_CHARS], 0) if d.day is not None and d.until is None and d.day <= now]
+        day, basis = (date, "given") if date else (head[0], "text") if head else (now, "today")
         mentions = self.gazetteer.find(text)
         starts = [x.start for x in mentions]
         about_sco = any(x.entity == SCO_IRI for x in mentions)
-        report = TextReport(day, mentions)
+        report = TextReport(day, mentions, basis=basis)
         for m in _SENTENCE.finditer(text):
             sentence, offset = m.group(0), m.start()
             inside = [x for x in mentions[bisect_left(starts, offset):bisect_left(starts, m.end())] if x.end <= m.end()]
             dates = _dates(sentence, offset)
-            report.claims += self._counts(sentence, offset, day)
-            report.claims += self._offices(text, sentence, offset, inside, day)
+            counts = self._counts(sentence, offset, day)
+            offices = self._offices(text, sentence, offset, inside, day, dates)
+            if day < now:
+                self._outdate(counts, self._counts(sentence, offset, now), day, now)
+                self._outdate(offices, self._offices(text, sentence, offset, inside, now, dates), day, now)
+            report.claims += counts + offices
             report.claims += self._joins(sentence, offset, inside, dates)
             report.claims += self._summits(sentence, offset, inside, dates)
+            report.claims += self._ordinal_meetings(sentence, offset, inside, dates)
+            report.claims += self._attendance(sentence, offset, inside)
             if about_sco:
                 report.claims += self._ages(sentence, offset, inside, day)
         report.claims.sort(key=lambda c: (c.start, c.end))
         return report
+
+    def _outdate(self, then: list[Claim], now: list[Claim], day: dt.date, today: dt.date) -> None:
+        """Claims true on ``day`` and false ``today`` become ``outdated``, naming the first day
+        they no longer held and the change behind it."""
+        later = {(c.start, c.kind): c for c in now}
+        for claim in then:
+            current = later.get((claim.start, claim.kind))
+            if claim.verdict != SUPPORTED or current is None or current.verdict != CONTRADICTED:
+                continue
+            since = self._since(claim, day, today)
+            claim.verdict = OUTDATED
+            claim.reason = f"{claim.reason}; outdated" + (f" since {since}" if since else f" by {today.isoformat()}") + f": {current.reason}"
+            claim.sources = sorted(set(claim.sources) | set(current.sources))
+
+    def _since(self, claim: Claim, day: dt.date, today: dt.date) -> str | None:
+        """The first day after ``day`` on which the claim no longer held, with what changed."""
+        if claim.kind == "office":
+            ends = [r["end"] for r in claim.rows if r.get("end") is not None]
+            return f"{ends[0]}, the end of that term" if ends else None
+        if claim.kind == "count":
+            changes = self._ask("changes_between", **{"from": (day + dt.timedelta(days=1)).isoformat(), "to": today.isoformat()})
+            then = {r["state"] for r in claim.rows}
+            for change_day in sorted({str(r["date"]) for r in changes}):
+                rows = self._ask("members", **(claim.params | {"date": change_day}))
+                if len({r["state"] for r in rows}) != len(then):
+                    who = sorted({str(r.get("stateLabel", r["state"])) for r in changes if str(r["date"]) == change_day})
+                    return f"{change_day}, when the statuses of {', '.join(who)} changed"
+        return None
 
     def _ask(self, name: str, **params: str) -> list[dict[str, Any]]:
         key = (name, tuple(sorted(params.items())))
@@ -494,10 +555,14 @@ class TextChecker:
                                       reason, "members", params, rows))
         return claims
 
-    def _offices(self, text: str, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
+    def _offices(self, text: str, sentence: str, offset: int, inside: list[Mention], day: dt.date,
+                 dates: list[_Date]) -> list[Claim]:
+        """Who held an office: judged on the day the text is read as of, unless the sentence
+        names its own time ("was Secretary-General in 2023"), which then decides."""
         claims = []
         mentions = _InOrder(inside)
         persons = _InOrder([x for x in inside if x.kind == "person" and x.entity])
+        named = dates[0] if dates else None
         for pattern, office in _OFFICES:
             for m in pattern.finditer(sentence):
                 start, end = offset + m.start(), offset + m.end()
@@ -512,30 +577,65 @@ class TextChecker:
                 span_start = min(start, person.start) if person else start
                 span_end = max(end, person.end) if person else end + len(name or "") + 1
                 span = text[span_start:span_end]
-                params = {"office": office.value} | ({} if former else {"date": day.isoformat()})
+                title = "Secretary-General" if office is Office.SECRETARY_GENERAL else "RATS director"
+                if named is not None and named.day is None and not former:
+                    claims.append(self._office_in_year(span, span_start, office, title, person, name, named.year))
+                    continue
+                when = named.day if named is not None and named.day is not None and not former else day
+                note = " (the day the sentence names)" if when != day else ""
+                params = {"office": office.value} | ({} if former else {"date": when.isoformat()})
                 rows = self._ask("office_holders", **params)
                 holders = {r["person"]: r.get("personLabel", r["person"]) for r in rows}
                 # A term the sources date only roughly may or may not cover the day: no verdict.
                 undecided = {r["person"] for r in rows if r.get("held") == "unknown"}
-                title = "Secretary-General" if office is Office.SECRETARY_GENERAL else "RATS director"
                 if undecided and (person is None or person.entity in undecided or person.entity not in holders):
                     verdict = UNKNOWN
                     reason = (f"the graph dates the term of {', '.join(sorted(holders[p] for p in undecided))} as "
-                              f"{title} too roughly to tell who held it on {day.isoformat()}")
+                              f"{title} too roughly to tell who held it on {when.isoformat()}")
                 elif person and person.entity in holders:
                     verdict = SUPPORTED
-                    reason = f"{holders[person.entity]} {'held' if former else 'holds'} the office of {title}" + ("" if former else f" on {day.isoformat()}")
+                    tense = "held" if former or when < day else "holds"
+                    reason = f"{holders[person.entity]} {tense} the office of {title}" + ("" if former else f" on {when.isoformat()}")
                 elif not holders:
-                    verdict, reason = UNKNOWN, f"the graph knows no {title} on {day.isoformat()}"
+                    verdict, reason = UNKNOWN, f"the graph knows no {title} on {when.isoformat()}"
                 else:
                     verdict = CONTRADICTED
                     who = ", ".join(sorted(holders.values()))
                     reason = (f"{name} never held the office of {title}; holders: {who}" if former
-                              else f"the {title} on {day.isoformat()} was {who}, not {name}")
-                claims.append(self._claim("office", span, span_start, verdict, reason, "office_holders", params, rows))
+                              else f"the {title} on {when.isoformat()} was {who}, not {name}")
+                claims.append(self._claim("office", span, span_start, verdict, reason + note, "office_holders", params, rows))
         if _CHAIR.search(sentence):
             claims += self._chairs(sentence, offset, inside, day)
         return claims
+
+    def _office_in_year(self, span: str, span_start: int, office: Office, title: str, person: Mention | None,
+                        name: str | None, year: int) -> Claim:
+        """An office claim about a year ("was Secretary-General in 2023"): supported when the
+        person's term covers some day of that year, contradicted when it covers none and others'
+        terms do, unknown where a term known only roughly may or may not reach into the year."""
+        params = {"office": office.value}
+        rows = self._ask("office_holders", **params)
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        surely, maybe = [], []
+        for row in rows:
+            start_from, start_by = _bounds(row["start"])
+            end_from, end_by = _bounds(row["end"]) if row.get("end") is not None else (None, None)
+            if start_by <= last and (end_from is None or end_from > first):
+                surely.append(row)
+            elif start_from <= last and (end_by is None or end_by > first):
+                maybe.append(row)
+        names = lambda rs: ", ".join(sorted(str(r.get("personLabel", r["person"])) for r in rs))  # noqa: E731
+        who = person.entity if person else None
+        if who is not None and any(r["person"] == who for r in surely):
+            verdict, reason = SUPPORTED, f"{person.label} held the office of {title} in {year}"  # type: ignore[union-attr]
+        elif who is not None and any(r["person"] == who for r in maybe) or not surely:
+            verdict = UNKNOWN
+            reason = (f"the graph dates the terms of {names(maybe)} as {title} too roughly to tell who held it in {year}"
+                      if maybe else f"the graph knows no {title} in {year}")
+        else:
+            verdict, reason = CONTRADICTED, f"the {title} in {year} was {names(surely)}, not {name}"
+        return self._claim("office", span, span_start, verdict, reason + " (the year the sentence names)",
+                           "office_holders", params, surely + maybe or rows)
 
     def _chairs(self, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
         states = [x for x in inside if x.kind == "state" and x.entity]
@@ -626,6 +726,65 @@ class TextChecker:
         reason = "the graph's summits that year: " + "; ".join(f"{r['eventLabel']} in {r['cityLabel']} from {r['start']} to {r['end']}" for r in rows)
         return [self._claim("summit", text, start, CONTRADICTED, reason, "summits", params, rows)]
 
+    def _ordinal_meetings(self, sentence: str, offset: int, inside: list[Mention], dates: list[_Date]) -> list[Claim]:
+        """"The 23rd meeting of the heads of government in Islamabad": the council's meeting of
+        that ordinal, checked against the city and the time the sentence names."""
+        claims = []
+        for pattern in _ORDINAL_MEETING:
+            for m in pattern.finditer(sentence):
+                n = int(m.group("n"))
+                words = m.group("body").lower()
+                body = next(v for k, v in _BODY_KEYS.items() if k in words)
+                if body == "heads_of_government" and "state" in words:
+                    body = "heads_of_state"
+                params = {"body": body}
+                rows = [r for r in self._ask("meetings", **params) if r.get("ordinal") == n]
+                start = offset + m.start()
+                places = [x for x in inside if x.kind == "place" and x.entity]
+                text = m.group(0)
+                if not rows:
+                    claims.append(self._claim("meeting", text, start, UNKNOWN,
+                                              f"the graph knows no {n}th meeting of the {body.replace('_', ' ')}", "meetings", params, rows))
+                    continue
+                r = rows[0]
+                where = f"in {r['cityLabel']}" if r.get("cityLabel") else "by video link"
+                fact = f"the {r['meetingLabel']} met {where} from {r['start']} to {r['end']}"
+                wrong = []
+                if places and places[0].entity != r.get("city"):
+                    wrong.append(f"not in {places[0].label}")
+                if dates and not dates[0].matches(r["start"], r["end"]):
+                    wrong.append(f"not {dates[0].text()}")
+                claims.append(self._claim("meeting", text, start, CONTRADICTED if wrong else SUPPORTED,
+                                          fact + (", " + " and ".join(wrong) if wrong else ""), "meetings", params, rows))
+        return claims
+
+    def _attendance(self, sentence: str, offset: int, inside: list[Mention]) -> list[Claim]:
+        """"Modi attended the Tianjin summit": supported when the graph has the person heading a
+        delegation there, contradicted when their state's delegation was headed by someone else."""
+        verb = _ATTEND.search(sentence)
+        persons = [x for x in inside if x.kind == "person" and x.entity]
+        summits = [x for x in inside if x.kind == "summit" and x.entity]
+        if not verb or not persons or not summits:
+            return []
+        person, summit = persons[0], summits[0]
+        params = {"meeting": str(summit.entity)}
+        rows = self._ask("delegations", **params)
+        start = min(person.start, summit.start)
+        text = sentence[start - offset:max(person.end, summit.end) - offset]
+        mine = [r for r in rows if r["person"] == person.entity]
+        if mine:
+            r = mine[0]
+            reason = f"{r['personLabel']} headed the delegation of {r['stateLabel']} at the {r['meetingLabel']} (as {r['position'].replace('_', ' ')})"
+            return [self._claim("attendance", text, start, SUPPORTED, reason, "delegations", params, mine)]
+        states = {r.get("state") for r in self._ask("person_profile", person=str(person.entity)) if r.get("kind") == "delegation"}
+        others = [r for r in rows if r["state"] in states]
+        if others:
+            r = others[0]
+            reason = f"the graph has {r['personLabel']} heading the delegation of {r['stateLabel']} at the {r['meetingLabel']}, not {person.label}"
+            return [self._claim("attendance", text, start, CONTRADICTED, reason, "delegations", params, others)]
+        reason = f"the graph records no delegation headed by {person.label} at the {summit.label}"
+        return [self._claim("attendance", text, start, UNKNOWN, reason, "delegations", params, rows)]
+
     def _ages(self, sentence: str, offset: int, inside: list[Mention], day: dt.date) -> list[Claim]:
         """Age claims of a text about the SCO; "N years" alone must sit in a sentence naming the
         SCO or open the sentence ("Over 24 years, it has ...")."""
@@ -667,6 +826,15 @@ class TextChecker:
                 claims.append(self._claim("age", m.group(0), offset + m.start(), SUPPORTED if holds else CONTRADICTED,
                                           reason, "entity_profile", params, rows))
         return claims
+
+
+def _bounds(value: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day a start or end from a query can be: a day, or a month, year or
+    span (``2006-09-16/2007-08-31``) as the graph keeps it."""
+    if isinstance(value, dt.date):
+        return value, value
+    when = PartialDate.parse(str(value))
+    return when.earliest, when.latest
 
 
 def _role_in(sentence: str) -> str | None:
@@ -718,8 +886,9 @@ def _capitalised_name(text: str, end: int) -> str | None:
 
 
 def check_text(kg: KnowledgeGraph, text: str, date: dt.date | None = None, *,
-               max_chars: int = MAX_TEXT_CHARS) -> TextReport:
-    """Mentions and judged claims of ``text``.
+               max_chars: int = MAX_TEXT_CHARS, today: dt.date | None = None) -> TextReport:
+    """Mentions and judged claims of ``text``, as of ``date`` or the text's own date
+    (:meth:`TextChecker.check`).
 
     >>> kg = KnowledgeGraph.open()
     >>> report = check_text(kg, "Iran joined the SCO as a member in 2023.", dt.date(2024, 1, 1))
@@ -729,11 +898,11 @@ def check_text(kg: KnowledgeGraph, text: str, date: dt.date | None = None, *,
     checker = _CHECKERS.get(kg)
     if checker is None:
         checker = _CHECKERS[kg] = TextChecker(kg)
-    return checker.check(text, date, max_chars=max_chars)
+    return checker.check(text, date, max_chars=max_chars, today=today)
 
 
 # One checker per open graph: its gazetteer is built once from the graph's names.
 _CHECKERS: WeakKeyDictionary[KnowledgeGraph, TextChecker] = WeakKeyDictionary()
 
 
-__all__ = ["CONTRADICTED", "MAX_TEXT_CHARS", "SUPPORTED", "UNKNOWN", "Claim", "Gazetteer", "Mention", "TextChecker", "TextReport", "check_text"]
+__all__ = ["CONTRADICTED", "MAX_TEXT_CHARS", "OUTDATED", "SUPPORTED", "UNKNOWN", "Claim", "Gazetteer", "Mention", "TextChecker", "TextReport", "check_text"]

@@ -19,7 +19,7 @@ def test_overview_graph_has_states_bodies_and_membership_edges(kg: KnowledgeGrap
     g = view_graph(kg, "overview")
     types = [str(d.get("type", "")) for _, d in g.nodes(data=True)]
     assert sum("sco:State" in t for t in types) == 27
-    assert sum("org:OrganizationalUnit" in t for t in types) == 7
+    assert sum("org:OrganizationalUnit" in t for t in types) == 15
     memberships = [d for _, _, d in g.edges(data=True) if d.get("kind") == "membership"]
     assert len(memberships) == 54 and all(d["sources"] for d in memberships)
     assert not any(n.startswith("https://w3id.org/sco-kg/id/source/") for n in g.nodes)

@@ -19,6 +19,7 @@ from graph_builder.core.errors import ScoKgError
 from graph_builder.link.textcheck import (
     CONTRADICTED,
     MAX_TEXT_CHARS,
+    OUTDATED,
     SUPPORTED,
     UNKNOWN,
     TextReport,
@@ -45,12 +46,15 @@ def article() -> str:
 
 
 def test_source_article_claims_are_judged_with_evidence(kg: KnowledgeGraph, article: str) -> None:
-    report = check_text(kg, article, dt.date(2025, 8, 30))
+    # Written before the Tianjin summit and read in December 2026: its status counts were true
+    # then and are outdated since the reform of 1 September 2025.
+    report = check_text(kg, article, dt.date(2025, 8, 30), today=dt.date(2026, 12, 2))
     by_text = {c.text: c for c in report.claims}
     assert {t: c.verdict for t, c in by_text.items()} == {
-        "Over 24 years": SUPPORTED, "10 member states": SUPPORTED, "2 observers": SUPPORTED,
-        "14 dialogue partners": SUPPORTED, "26 countries and regions": SUPPORTED,
+        "Over 24 years": SUPPORTED, "10 member states": SUPPORTED, "2 observers": OUTDATED,
+        "14 dialogue partners": OUTDATED, "26 countries and regions": OUTDATED,
         "Secretary-General Nurlan Yermekbayev": SUPPORTED, "2024-2025 presidency, China": SUPPORTED}
+    assert "outdated since 2025-09-01" in by_text["14 dialogue partners"].reason
     partners = by_text["14 dialogue partners"]
     assert partners.query == "members" and partners.params == {"date": "2025-08-30", "role": "dialogue_partner"}
     assert len({r["state"] for r in partners.rows}) == 14 and {"Egypt", "Maldives"} <= {r["stateLabel"] for r in partners.rows}
@@ -111,7 +115,7 @@ def test_which_articles_mention_an_entity(kg: KnowledgeGraph) -> None:
      [("count", "9 государств-членов", SUPPORTED), ("count", "14 партнеров по диалогу", SUPPORTED)]),
 ])
 def test_counts(kg: KnowledgeGraph, text: str, day: str, expected: list) -> None:
-    assert verdicts(check_text(kg, text, dt.date.fromisoformat(day))) == expected
+    assert verdicts(check_text(kg, text, dt.date.fromisoformat(day), today=dt.date.fromisoformat(day))) == expected
 
 
 @pytest.mark.parametrize("text, day, verdict", [
@@ -130,7 +134,7 @@ def test_counts(kg: KnowledgeGraph, text: str, day: str, expected: list) -> None
     ("Vyacheslav Kasymov, Director of the RATS Executive Committee, spoke.", "2008-03-01", CONTRADICTED),
 ])
 def test_office_claims(kg: KnowledgeGraph, text: str, day: str, verdict: str) -> None:
-    claims = check_text(kg, text, dt.date.fromisoformat(day)).claims
+    claims = check_text(kg, text, dt.date.fromisoformat(day), today=dt.date.fromisoformat(day)).claims
     assert [(c.kind, c.verdict) for c in claims] == [("office", verdict)]
     assert claims[0].query == "office_holders"
 
@@ -175,7 +179,7 @@ def test_summit_claims(kg: KnowledgeGraph, text: str, verdict: str) -> None:
     ("ШОС была создана в 2001 году.", "2026-06-15", SUPPORTED),
 ])
 def test_age_claims(kg: KnowledgeGraph, text: str, day: str, verdict: str) -> None:
-    claims = check_text(kg, text, dt.date.fromisoformat(day)).claims
+    claims = check_text(kg, text, dt.date.fromisoformat(day), today=dt.date.fromisoformat(day)).claims
     assert [(c.kind, c.verdict) for c in claims] == [("age", verdict)]
 
 
@@ -227,7 +231,7 @@ def test_a_surname_alone_names_a_person_unless_it_is_a_given_name(kg: KnowledgeG
     ("Kazakhstan currently holds the SCO chairmanship.", "2025-01-01", CONTRADICTED),
 ])
 def test_chair_claims(kg: KnowledgeGraph, text: str, day: str, verdict: str) -> None:
-    claims = check_text(kg, text, dt.date.fromisoformat(day)).claims
+    claims = check_text(kg, text, dt.date.fromisoformat(day), today=dt.date.fromisoformat(day)).claims
     assert [(c.kind, c.verdict) for c in claims] == [("chair", verdict)]
     assert claims[0].sources
 
@@ -288,3 +292,56 @@ def test_cli_refuses_a_text_over_the_limit_without_reading_it_all(built: object,
     piped = subprocess.run(run + ["-", "--max-chars", "10"], input="The SCO has 10 member states.",
                            capture_output=True, text=True, check=False)
     assert piped.returncode == 1 and "limit of 10 characters" in piped.stderr and piped.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("text, verdict, reason", [
+    # a claim that names its own time is judged at that time, not on the day the text is read as of
+    ("Zhang Ming was Secretary-General in 2023.", SUPPORTED, "in 2023 (the year the sentence names)"),
+    ("Zhang Ming was Secretary-General in 2019.", CONTRADICTED, "in 2019 was Vladimir Norov, not Zhang Ming"),
+    ("On 15 June 2011 the Director of the RATS Executive Committee Dzhenisbek Dzhumanbekov spoke.", SUPPORTED,
+     "on 2011-06-15 (the day the sentence names)"),
+    ("Myrzakan Subanov, Director of the RATS Executive Committee, in 2007.", SUPPORTED, "in 2007"),
+    # Kasymov's term ends somewhere from 16 Sep 2006 to 16 Aug 2007: 2007 may or may not be his
+    ("Vyacheslav Kasymov, Director of the RATS Executive Committee, in 2007.", UNKNOWN, "too roughly"),
+])
+def test_office_claims_at_the_time_the_sentence_names(kg: KnowledgeGraph, text: str, verdict: str, reason: str) -> None:
+    claims = check_text(kg, text, dt.date(2025, 9, 5)).claims
+    assert [(c.kind, c.verdict) for c in claims] == [("office", verdict)]
+    assert reason in claims[0].reason
+
+
+@pytest.mark.parametrize("text, kind, verdict, reason", [
+    ("The 23rd meeting of the SCO heads of government was held in Islamabad.", "meeting", SUPPORTED,
+     "met in Islamabad from 2024-10-15 to 2024-10-16"),
+    ("The 23rd meeting of the Council of Heads of Government was held in Tashkent.", "meeting", CONTRADICTED,
+     "not in Tashkent"),
+    ("The 40th meeting of the SCO heads of government took place.", "meeting", UNKNOWN, "no 40th meeting"),
+    ("Narendra Modi attended the Tianjin summit.", "attendance", SUPPORTED,
+     "Narendra Modi headed the delegation of India at the 2025 SCO Tianjin summit (as prime minister)"),
+    ("Nawaz Sharif attended the Tianjin summit.", "attendance", CONTRADICTED,
+     "Shehbaz Sharif heading the delegation of Pakistan"),
+])
+def test_meeting_and_attendance_claims(kg: KnowledgeGraph, text: str, kind: str, verdict: str, reason: str) -> None:
+    claims = [c for c in check_text(kg, text, dt.date(2025, 9, 5)).claims if c.kind == kind]
+    assert [(c.kind, c.verdict) for c in claims] == [(kind, verdict)]
+    assert reason in claims[0].reason
+
+
+def test_a_claim_true_then_and_false_now_is_outdated_since_the_change(kg: KnowledgeGraph) -> None:
+    text = "The SCO has 2 observers and 14 dialogue partners."
+    report = check_text(kg, text, dt.date(2025, 8, 28), today=dt.date(2026, 12, 2))
+    assert [(c.text, c.verdict) for c in report.claims] == [("2 observers", "outdated"), ("14 dialogue partners", "outdated")]
+    assert all("outdated since 2025-09-01" in c.reason for c in report.claims)
+    # judged on a day after the change, the same claims are plainly contradicted
+    later = check_text(kg, text, dt.date(2025, 9, 2), today=dt.date(2026, 12, 2))
+    assert [c.verdict for c in later.claims] == [CONTRADICTED, CONTRADICTED]
+
+
+def test_a_text_is_judged_as_of_its_own_dateline(kg: KnowledgeGraph) -> None:
+    text = "BEIJING, 28 August 2025 - The SCO has 14 dialogue partners."
+    report = check_text(kg, text, today=dt.date(2026, 12, 2))
+    assert (report.date, report.basis) == (dt.date(2025, 8, 28), "text")
+    assert [c.verdict for c in report.claims if c.kind == "count"] == ["outdated"]
+    undated = check_text(kg, "The SCO has 10 member states.", today=dt.date(2026, 12, 2))
+    assert (undated.date, undated.basis) == (dt.date(2026, 12, 2), "today")
+    assert "today: the text names no date of its own" in undated.table()
