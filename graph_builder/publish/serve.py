@@ -136,6 +136,7 @@ class Job:
     dataset: GraphSelection | None = None
     name: str | None = None
     params: tuple[tuple[str, str], ...] = ()
+    entity: str | None = None
 
 
 def open_worker(config: WorkerConfig) -> Any:
@@ -154,6 +155,8 @@ def answer_job(state: Any, job: Job) -> Answer:
     try:
         if job.name is not None:
             return _named(kg, config, job)
+        if job.entity is not None:
+            return _entity(kg, job)
         inspected = inspect(job.text or "", job.base_iri)
         key = negotiate(job.accept, inspected.is_graph, job.fmt)
         dataset = job.dataset if job.dataset is not None else inspected.dataset
@@ -183,6 +186,17 @@ def _named(kg: Any, config: WorkerConfig, job: Job) -> Answer:
     if len(body) > config.max_answer_bytes:
         raise _AnswerTooLarge
     return Answer(200, _MEDIA[key], body)
+
+
+def _entity(kg: Any, job: Job) -> Answer:
+    """An entity IRI: its page or its description in RDF, whichever the client asked for."""
+    from .pages import MEDIA, describe, entity_format
+
+    key = entity_format(job.accept, job.fmt)
+    body = describe(kg, job.entity or "", key)
+    if body is None:
+        return _plain(HTTPStatus.NOT_FOUND, f"the graph says nothing about {(job.entity or '')[:120]}")
+    return Answer(200, MEDIA[key], body)
 
 
 def _render(result: Any, key: str) -> bytes:
@@ -335,9 +349,11 @@ class Endpoint:
             return 200, "application/json", json.dumps(catalogue_json(), indent=1).encode("utf-8"), []
         if path.startswith("/api/queries/"):
             return self._named(environ, path, url_params)
+        if path.startswith("/id/") or path == "/ontology":
+            return self._entity(environ, path, url_params)
         if path in ("/void", "/.well-known/void"):
             return 200, "text/turtle", self.description.encode("utf-8"), []
-        raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {path[:80]}; try /, /sparql, /api/queries or /void")
+        raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {path[:80]}; try /, /sparql, /api/queries, /id/... or /void")
 
     def _sparql(self, method: str, environ: dict[str, Any],
                 params: list[tuple[str, str]]) -> tuple[int, str, bytes, list[tuple[str, str]]]:
@@ -391,6 +407,16 @@ class Endpoint:
             raise Refused(HTTPStatus.BAD_REQUEST, "a parameter is given twice; give each once")
         return self._ask(Job(accept=environ.get("HTTP_ACCEPT", ""), fmt=fmt, base_iri=f"{self.base}/sparql",
                              name=name, params=values))
+
+    def _entity(self, environ: dict[str, Any], path: str,
+                params: list[tuple[str, str]]) -> tuple[int, str, bytes, list[tuple[str, str]]]:
+        """The graph's own IRIs (``https://w3id.org/sco-kg`` + path) answered here directly."""
+        from .pages import IRI_BASE
+
+        iri = IRI_BASE + urllib.parse.quote(urllib.parse.unquote(path), safe="/-._~")
+        _check_iri(iri)
+        return self._ask(Job(accept=environ.get("HTTP_ACCEPT", ""), fmt=_formats(params),
+                             base_iri=f"{self.base}/sparql", entity=iri))
 
     def _ask(self, job: Job) -> tuple[int, str, bytes, list[tuple[str, str]]]:
         answer = self.pool.run(job)

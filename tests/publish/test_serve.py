@@ -204,3 +204,72 @@ def test_serve_says_when_it_answers_from_an_older_build(tmp_path: Path, capfd: p
         status, headers, _ = http(f"{url_of(server)}/sparql?query=ASK%7B%7D")
         assert status == 200 and {k.lower(): v for k, v in headers.items()}["x-sco-kg-build"].startswith("stale")
     assert "restart it to serve the new one" in capfd.readouterr().err
+
+
+# --- entity pages: the graph's IRIs answer for themselves ---------------------------------------
+
+def test_entity_iri_gives_turtle_that_parses(base: str) -> None:
+    status, media, body = _get(f"{base}/id/state/IND", "text/turtle")
+    assert status == 200 and media.startswith("text/turtle")
+    g = Graph().parse(data=body, format="turtle")
+    india = "https://w3id.org/sco-kg/id/state/IND"
+    labels = {str(o) for s, p, o in g if str(s) == india and str(p).endswith("#label")}
+    assert {"India", "印度", "Индия"} <= labels
+    # what points at India comes too: its memberships
+    assert any(str(o) == india and "membership/IND-sco-member-2017-06-09" in str(s) for s, _, o in g)
+
+
+@pytest.mark.parametrize("accept, fmt, parse", [
+    ("application/n-triples", None, "nt"), ("application/ld+json", None, "json-ld"),
+    ("text/html", "turtle", "turtle"), ("*/*", None, "turtle")])
+def test_entity_formats_follow_accept_or_the_format_parameter(base: str, accept: str, fmt: str | None, parse: str) -> None:
+    status, media, body = _get(f"{base}/id/person/narendra-modi" + (f"?format={fmt}" if fmt else ""), accept)
+    assert status == 200
+    assert len(Graph().parse(data=body, format=parse)) > 5
+
+
+def test_entity_page_shows_the_dated_history_with_sources(base: str) -> None:
+    status, media, body = _get(f"{base}/id/state/IND", "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert status == 200 and media.startswith("text/html")
+    assert "<h1>India</h1>" in body and "印度" in body and "Индия" in body
+    assert "http://www.wikidata.org/entity/Q668" in body
+    # both statuses, dated, with a source each
+    assert "2005-07-05" in body and "2017-06-09" in body and "https://worldjpn.net/documents/texts/SCO/20050705.D1E.html" in body
+    # links to the graph's other entities stay on this server
+    assert 'href="/id/summit/sco-2017-astana"' in body
+
+
+def test_entity_iri_that_names_nothing_is_a_404_line(base: str) -> None:
+    for path in ("/id/state/XXX", "/id/state/IND%3E%20%3Fs%20%3Fp", "/id/%20"):
+        status, media, body = _get(f"{base}{path}", "text/turtle")
+        assert status == 404 and media.startswith("text/plain") and body.count("\n") == 1, (path, body)
+    status, _, body = _get(f"{base}/id/state/IND?format=pdf")
+    assert status == 400 and "not offered" in body
+
+
+def test_ontology_iri_answers(base: str) -> None:
+    status, media, body = _get(f"{base}/ontology", "text/turtle")
+    assert status == 200 and media.startswith("text/turtle")
+    assert len(Graph().parse(data=body, format="turtle")) > 0
+
+
+def test_entity_page_in_headless_chromium(base: str) -> None:
+    assert CHROMIUM, "Debian chromium is missing: apt-get install chromium (.ci/run does)"
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(f"{base}/id/state/IND")
+            assert page.inner_text("h1") == "India"
+            history = page.locator("h2", has_text="Statuses").locator("xpath=following-sibling::table[1]")
+            assert "2017-06-09" in history.inner_text() and "member" in history.inner_text()
+            page.click("a[href='/id/summit/sco-2017-astana']")
+            page.wait_for_selector("h1")
+            assert "Astana" in page.inner_text("h1")
+        finally:
+            browser.close()
+    assert requests and all(url.startswith(base) for url in requests), requests
