@@ -314,6 +314,18 @@ def cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from .publish.pages import write_site
+
+    out = Path(args.out_dir)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        raise ScoKgError(f"{out}: the folder is not empty; choose another or pass --force to write over it")
+    count = write_site(_open(args), out)
+    print(f"wrote {count} entity pages, their data and a searchable index to {out}/ (open {out}/index.html; "
+          f"w3id.htaccess holds the redirect rules for w3id.org)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .publish.serve import ServeOptions, make_server
 
@@ -583,6 +595,12 @@ def parser(query_names: Sequence[str] | None = None) -> argparse.ArgumentParser:
     d.add_argument("new")
     d.set_defaults(func=cmd_diff)
 
+    st = sub.add_parser("site", help="the entity pages as a static site: one page per IRI, its data, a searchable index")
+    st.add_argument("out_dir", help="folder to write")
+    st.add_argument("--graph", help="built TriG file (default: the build folder's sco.trig)")
+    st.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
+    st.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    st.set_defaults(func=cmd_site, endpoint=None)
     rl = sub.add_parser("release", help="a versioned release: dumps, checksums, VoID + DCAT, changelog, licence")
     rl.add_argument("out_dir", metavar="OUT_DIR", help="writes OUT_DIR/sco-kg-<version>/")
     rl.add_argument("--previous", metavar="PREV_RELEASE_DIR", help="the previous release's folder, for the changelog")

@@ -232,3 +232,12 @@ def test_query_start_up_does_not_import_unused_modules(build_dir: Path, args: li
     env = dict(os.environ, SCO_KG_BUILD_DIR=str(build_dir))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_site_writes_pages_and_refuses_a_folder_in_use(build_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    done = run("site", str(out), "--graph", str(build_dir / "sco.trig"), build_dir=build_dir)
+    assert done.returncode == 0 and "entity pages" in done.stdout
+    assert (out / "index.html").is_file() and (out / "id/state/CHN/index.html").is_file()
+    again = run("site", str(out), "--graph", str(build_dir / "sco.trig"), build_dir=build_dir)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "not empty" in again.stderr

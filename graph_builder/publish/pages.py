@@ -11,6 +11,10 @@ and pointing to it. The IRIs are served directly with ``Vary: Accept``, one of t
 from __future__ import annotations
 
 import html
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..core.errors import ScoKgError
@@ -75,18 +79,28 @@ def entity_format(accept: str, explicit: tuple[str, ...]) -> str:
     return "turtle"
 
 
-def describe(kg: Any, iri: str, key: str) -> bytes | None:
-    """The entity in the format ``key``, or None when the graph says nothing about it."""
+# Where a page points for one of the graph's IRIs, as a page (format None) or as data ("turtle").
+Link = Callable[[str, "str | None"], str]
+
+
+def server_link(iri: str, fmt: str | None = None) -> str:
+    """Where one of the graph's IRIs is served: its path on the same server."""
+    return iri.removeprefix(IRI_BASE) + (f"?format={fmt}" if fmt else "")
+
+
+def describe(kg: Any, iri: str, key: str, link: Link = server_link) -> bytes | None:
+    """The entity in the format ``key``, or None when the graph says nothing about it; ``link``
+    says where the page points for another of the graph's IRIs."""
     result = kg.engine.run(_DESCRIBE % {"iri": iri})
     graph = result.graph
     if graph is None or not len(graph):
         return None
     if key != "html":
         return graph.serialize(format=_RDFLIB[key]).encode("utf-8")
-    return _page(kg, iri, graph).encode("utf-8")
+    return _page(kg, iri, graph, link).encode("utf-8")
 
 
-def _page(kg: Any, iri: str, graph: Any) -> str:
+def _page(kg: Any, iri: str, graph: Any, link: Link) -> str:
     from rdflib import RDFS, URIRef
 
     from ..core.vocab import SKOS
@@ -95,11 +109,12 @@ def _page(kg: Any, iri: str, graph: Any) -> str:
     labels = {lit.language or "": str(lit) for lit in graph.objects(node, RDFS.label)}
     title = labels.get("en") or next(iter(labels.values()), iri.rsplit("/", 1)[-1])
     wikidata = [str(o) for o in graph.objects(node, SKOS.exactMatch) if "wikidata.org" in str(o)]
-    parts = [f"<header><a href=\"/\">SCO knowledge graph</a></header>",
+    home = link(IRI_BASE + "/", None)
+    parts = [f"<header><a href=\"{_e(home)}\">SCO knowledge graph</a></header>",
              f"<h1>{_e(title)}</h1>", f"<p class=\"iri\">{_e(iri)}</p>",
              "<p class=\"formats\">As data: " + " ".join(
-                 f"<a href=\"?format={k}\">{n}</a>" for k, n in (("turtle", "Turtle"), ("nt", "N-Triples"),
-                                                                 ("json-ld", "JSON-LD"))) + "</p>"]
+                 f"<a href=\"{_e(link(iri, k))}\">{n}</a>" for k, n in (("turtle", "Turtle"), ("nt", "N-Triples"),
+                                                                              ("json-ld", "JSON-LD"))) + "</p>"]
     if labels:
         parts.append("<table class=\"labels\"><tr><th>language</th><th>label</th></tr>" + "".join(
             f"<tr><td>{_e(lang or '-')}</td><td lang=\"{_e(lang)}\">{_e(text)}</td></tr>"
@@ -108,19 +123,19 @@ def _page(kg: Any, iri: str, graph: Any) -> str:
         parts.append("<p>Wikidata: " + ", ".join(f"<a href=\"{_e(q)}\">{_e(q.rsplit('/', 1)[-1])}</a>"
                                                  for q in wikidata) + "</p>")
     for heading, rows in _histories(kg, iri):
-        parts.append(f"<h2>{_e(heading)}</h2>" + _table(rows))
+        parts.append(f"<h2>{_e(heading)}</h2>" + _table(rows, link))
     statements = _records(kg, "entity_profile", entity=iri)
     if statements:
         parts.append("<h2>Statements</h2>" + _table(
             [{"property": r.get("predicateLabel") or r.get("predicate"), "value": r.get("value"),
-              "valueLabel": r.get("valueLabel")} for r in statements]))
+              "valueLabel": r.get("valueLabel")} for r in statements], link))
         sources = sorted({u for r in statements for u in str(r.get("sources", "")).split()})
-        parts.append("<h2>Sources</h2>" + _table([{"sources": " ".join(sources)}]))
+        parts.append("<h2>Sources</h2>" + _table([{"sources": " ".join(sources)}], link))
     incoming = sorted({(str(s), str(p)) for s, p, _ in graph.triples((None, None, node))})
     if incoming:
         parts.append("<h2>Referred to by</h2>" + _table(
             [{"subject": s, "label": str(graph.value(URIRef(s), RDFS.label) or ""), "property": p}
-             for s, p in incoming]))
+             for s, p in incoming], link))
     body = "\n".join(parts)
     return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{_e(title)} - SCO knowledge "
             f"graph</title><style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
@@ -147,23 +162,23 @@ def _records(kg: Any, name: str, **params: str) -> list[dict[str, Any]]:
         return []
 
 
-def _table(rows: list[dict[str, Any]]) -> str:
+def _table(rows: list[dict[str, Any]], link: Link) -> str:
     if not rows:
         return "<p>none recorded</p>"
     columns = list(dict.fromkeys(k for r in rows for k in r))
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(_cell(c, r.get(c)) for c in columns) + "</tr>" for r in rows)
+    body = "".join("<tr>" + "".join(_cell(c, r.get(c), link) for c in columns) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _cell(column: str, value: Any) -> str:
+def _cell(column: str, value: Any, link: Link) -> str:
     if value is None:
         return "<td></td>"
     text = str(value)
     if column == "sources":
         return "<td class=\"src\">" + "".join(f"<a href=\"{_e(u)}\">{_e(_short(u))}</a>" for u in text.split()) + "</td>"
     if text.startswith(ID_PREFIX):
-        return f"<td><a href=\"{_e(text.removeprefix(IRI_BASE))}\">{_e(text.removeprefix(ID_PREFIX))}</a></td>"
+        return f"<td><a href=\"{_e(link(text, None))}\">{_e(text.removeprefix(ID_PREFIX))}</a></td>"
     return f"<td>{_e(text)}</td>"
 
 
@@ -173,3 +188,101 @@ def _short(url: str) -> str:
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+# --- a static site: the same pages as files --------------------------------------------------------
+
+_SUFFIX = {"turtle": "ttl", "nt": "nt", "json-ld": "jsonld"}
+
+_ENTITIES = """
+SELECT DISTINCT ?entity (SAMPLE(?en) AS ?label) (SAMPLE(?zh) AS ?labelZh) (SAMPLE(?ru) AS ?labelRu) WHERE {
+  ?entity ?p ?o .
+  FILTER(STRSTARTS(STR(?entity), "%s"))
+  OPTIONAL { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?en FILTER(LANG(?en) = "en") }
+  OPTIONAL { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?zh FILTER(LANG(?zh) = "zh") }
+  OPTIONAL { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?ru FILTER(LANG(?ru) = "ru") }
+}
+GROUP BY ?entity
+ORDER BY ?entity
+"""
+
+_INDEX_SCRIPT = """
+const input = document.getElementById('q'), list = document.getElementById('hits');
+function show() {
+  const needle = input.value.trim().toLowerCase();
+  list.replaceChildren();
+  for (const e of ENTITIES) {
+    const names = [e.en, e.zh, e.ru].filter(Boolean);
+    if (needle && !names.some(n => n.toLowerCase().includes(needle)) && !e.key.includes(needle)) continue;
+    const li = document.createElement('li'), a = document.createElement('a');
+    a.href = e.href; a.textContent = names.join(' / ') || e.key;
+    li.append(a, ' ', Object.assign(document.createElement('code'), {textContent: e.key}));
+    list.append(li);
+  }
+}
+input.addEventListener('input', show); show();
+"""
+
+
+def write_site(kg: Any, out: Path) -> int:
+    """Write every entity of the graph as a page (``id/<path>/index.html``) with its data beside
+    it (``data.ttl``, ``data.nt``, ``data.jsonld``), an index with a search box over the labels in
+    English, Chinese and Russian, and the w3id.org redirect rules that would make the IRIs resolve
+    to such a site. Every link is relative, so the folder works from disk and on any static host.
+    Returns the number of entity pages."""
+    rows = [{k: (str(v) if v is not None else None) for k, v in r._asdict().items()}
+            for r in kg.engine.run(_ENTITIES % ID_PREFIX).records()]
+    rows.append({"entity": f"{IRI_BASE}/ontology", "label": "The SCO ontology", "labelZh": None, "labelRu": None})
+    for row in rows:
+        iri = row["entity"]
+        folder = out / _site_path(iri)
+        folder.mkdir(parents=True, exist_ok=True)
+
+        def link(target: str, fmt: str | None, here: Path = folder) -> str:
+            if target == IRI_BASE + "/":
+                return os.path.relpath(out / "index.html", here)
+            name = f"data.{_SUFFIX[fmt]}" if fmt else "index.html"
+            return os.path.relpath(out / _site_path(target) / name, here)
+
+        page = describe(kg, iri, "html", link)
+        if page is None:
+            continue
+        (folder / "index.html").write_bytes(page)
+        for key, suffix in _SUFFIX.items():
+            (folder / f"data.{suffix}").write_bytes(describe(kg, iri, key) or b"")
+    entities = [{"key": r["entity"].removeprefix(ID_PREFIX).removeprefix(IRI_BASE + "/"), "en": r["label"],
+                 "zh": r["labelZh"], "ru": r["labelRu"], "href": f"{_site_path(r['entity'])}/index.html"}
+                for r in rows]
+    data = json.dumps(entities, ensure_ascii=False).replace("</", "<\\/")
+    (out / "index.html").write_text(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SCO knowledge graph</title>"
+        f"<style>{_STYLE}</style></head>\n<body><h1>SCO knowledge graph</h1>"
+        f"<p>{len(entities)} entities: states, bodies, persons, meetings, documents, exercises and more, each "
+        "with its dated, sourced facts. Search in English, Chinese or Russian.</p>"
+        "<p><input id=\"q\" type=\"search\" placeholder=\"India, 印度, Индия, Tianjin ...\" autofocus></p>"
+        f"<ul id=\"hits\"></ul><script>const ENTITIES = {data};{_INDEX_SCRIPT}</script></body></html>\n",
+        encoding="utf-8")
+    (out / "w3id.htaccess").write_text(W3ID_RULES, encoding="utf-8")
+    return len(entities)
+
+
+def _site_path(iri: str) -> str:
+    return iri.removeprefix(IRI_BASE + "/").rstrip("/") or "."
+
+
+# Rules for https://w3id.org/sco-kg/ (a pull request to the w3id.org repository, folder sco-kg/):
+# IRIs go to the page or to the data, by Accept, on the host of the static site.
+W3ID_RULES = """# w3id.org/sco-kg: send the graph's IRIs to the static site written by 'sco-kg site'.
+# Replace SITE with the site's address (for example https://example.org/sco-kg) before submitting.
+Options +FollowSymLinks
+RewriteEngine on
+
+RewriteCond %{HTTP_ACCEPT} text/turtle
+RewriteRule ^(id/.+|ontology)$ SITE/$1/data.ttl [R=303,L]
+RewriteCond %{HTTP_ACCEPT} application/n-triples
+RewriteRule ^(id/.+|ontology)$ SITE/$1/data.nt [R=303,L]
+RewriteCond %{HTTP_ACCEPT} application/ld\\+json
+RewriteRule ^(id/.+|ontology)$ SITE/$1/data.jsonld [R=303,L]
+RewriteRule ^(id/.+|ontology)$ SITE/$1/index.html [R=303,L]
+RewriteRule ^$ SITE/index.html [R=303,L]
+"""
