@@ -92,6 +92,13 @@ def test_views_in_headless_chromium(kg: KnowledgeGraph, pages: dict[str, Path]) 
                     page.eval_on_selector("#year", "el => { el.value = 2004; el.dispatchEvent(new Event('input')); }")
                     then = page.evaluate("window.nodesView.length")
                     assert then < now and page.inner_text("#year-label") == "2004-12-31"
+                    # the tooltip follows the year: India was an observer in 2005, a member in 2020
+                    role = ("id => { const t = window.nodesView.get(id).title;"
+                            " return [...t.querySelectorAll('div')].map(d => d.textContent).join(' | '); }")
+                    page.eval_on_selector("#year", "el => { el.value = 2005; el.dispatchEvent(new Event('input')); }")
+                    assert "role: observer state" in page.evaluate(role, node)
+                    page.eval_on_selector("#year", "el => { el.value = 2020; el.dispatchEvent(new Event('input')); }")
+                    assert "role: member state" in page.evaluate(role, node)
                 assert remote == [], remote
                 page.close()
         finally:
