@@ -37,7 +37,8 @@ EXPECTED_TYPES = {"state": ("Q6256", "Q3624078"), "place": ("Q486972",), "organi
 # Kinds every entity of which must carry a QID (and the SCO itself); others link where an item
 # was verified.
 REQUIRED_KINDS = ("state", "place")
-# How Wikidata names a membership role (P2868's item label) in our terms; no role = member.
+# How Wikidata names a membership role (P2868's item label) in our terms. A statement without a
+# role qualifier says nothing of the role: it is "role unknown", never taken for full membership.
 ROLE_NAMES = {"member": Role.MEMBER, "member state": Role.MEMBER, "full member": Role.MEMBER,
               "observer": Role.OBSERVER, "observer state": Role.OBSERVER,
               "dialogue partner": Role.DIALOGUE_PARTNER, "partner": Role.PARTNER, "sco partner": Role.PARTNER}
@@ -320,7 +321,7 @@ def diff(kg: KnowledgeGraph, client: WikidataClient) -> DiffReport:
                 report.ignored += 1
                 continue
             label = r.get("roleLabel")
-            role = Role.MEMBER if "role" not in r else ROLE_NAMES.get((label or "").casefold())
+            role = ROLE_NAMES.get((label or "").casefold()) if "role" in r else None
             if role is not None and qid(r.get("role")):
                 role_items.setdefault(role, qid(r["role"]))  # type: ignore[arg-type]
             theirs[qid(r["item"]) or ""].append(_Statement(role, r.get("role"), label, _day(r.get("start")), _day(r.get("end"))))
@@ -345,6 +346,8 @@ def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement]
         same_role = [s for s in unmatched if s.role is role]
         match = next((s for s in same_role if s.start == start), None) or next((s for s in same_role if s.start is None), None) \
             or (min(same_role, key=lambda s: abs(dt.date.fromisoformat(s.start) - m.start)) if same_role else None)
+        # A statement with no role qualifier can only be matched by its day: its role is unknown.
+        match = match or next((s for s in unmatched if s.role_item is None and s.start == start), None)
         url = reference.get(str(m.membership))
         if match is None:
             report.findings.append(Finding("missing statement", entity, label, f"Wikidata has no P463 {SCO_QID} statement for {what}"))
@@ -360,8 +363,8 @@ def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement]
             problems.append(f"no end time (P582); ours {end}")
         elif match.end and match.end != end:
             problems.append(f"end time {match.end}; ours {end or 'none (still held)'}")
-        if role is not Role.MEMBER and match.role_item is None:
-            problems.append("no role qualifier (P2868)")
+        if match.role_item is None:
+            problems.append("no role qualifier (P2868), so its role is unknown")
         if problems:
             kind = "date mismatch" if any(p.startswith(("start time", "end time")) for p in problems) else "missing qualifier"
             report.findings.append(Finding(kind, entity, label, f"{what}: Wikidata's statement has " + "; ".join(problems)))
@@ -369,7 +372,7 @@ def _diff_state(item: str, state: Any, ours: list[Any], theirs: list[_Statement]
             if any(p.startswith(("start time", "end time")) for p in problems):
                 report.quickstatements.append(f"# {label} ({item}): remove the disagreeing P580/P582 qualifier by hand; QuickStatements only adds")
     for s in unmatched:
-        held = s.role_label or ("member" if s.role is Role.MEMBER else "unknown role")
+        held = s.role_label or ("a status with no role qualifier (role unknown)" if s.role_item is None else "unknown role")
         report.findings.append(Finding("extra statement", entity, label,
                                        f"Wikidata states {held} from {s.start or '?'}" + (f" to {s.end}" if s.end else "")
                                        + "; the graph has no such status (not removed by QuickStatements)"))
@@ -408,13 +411,17 @@ def _qs(item: str, role: Role, start: str, end: str | None, role_items: dict[Rol
     cells = [item, "P463", SCO_QID, "P580", _qs_time(start)]
     if end:
         cells += ["P582", _qs_time(end)]
-    if role is not Role.MEMBER:
-        if role not in role_items:
-            return [f"# {label} ({item}): {ROLE_LABELS[role.value]} from {start}: no verified Wikidata item for the role, add by hand"]
+    note = []
+    if role in role_items:
         cells += ["P2868", role_items[role]]
+    elif role is Role.MEMBER:
+        # Added without a role, the statement would leave the role unknown: say so beside it.
+        note = [f"# {label} ({item}): add the role qualifier (P2868) for member state by hand: no verified Wikidata item for it"]
+    else:
+        return [f"# {label} ({item}): {ROLE_LABELS[role.value]} from {start}: no verified Wikidata item for the role, add by hand"]
     if url:
         cells += ["S854", f'"{url}"']
-    return ["\t".join(cells)]
+    return ["\t".join(cells)] + note
 
 
 def _diff_offices(kg: KnowledgeGraph, client: WikidataClient, report: DiffReport) -> None:

@@ -96,7 +96,12 @@ def test_diff_reads_statements_and_qualifiers(kg: KnowledgeGraph, client: Wikida
     assert found["state/BLR"] == [("missing statement", "Wikidata has no P463 Q485207 statement for member state from 2024-07-04")]
     assert found["state/PAK"] == [("date mismatch", "member state from 2017-06-09: Wikidata's statement has start time 2017-06-08; ours 2017-06-09")]
     assert found["state/IRN"] == [("missing qualifier", "member state from 2023-07-04: Wikidata's statement has no start time (P580); ours 2023-07-04")]
-    assert found["state/TUR"][0][0] == "extra statement" and "member from 2012-06-07" in found["state/TUR"][0][1]
+    # Turkey's extra statement has no role qualifier: it is reported as a status of unknown role,
+    # not taken for full membership
+    assert found["state/TUR"][0][0] == "extra statement" and "role unknown) from 2012-06-07" in found["state/TUR"][0][1]
+    # a statement with no role qualifier is not taken for full membership: its role is unknown
+    assert found["state/KAZ"] == [("missing qualifier", "member state from 2001-06-15: Wikidata's statement has no role "
+                                   "qualifier (P2868), so its role is unknown")]
     assert "state/AFG" not in found and "state/RUS" not in found and "state/IND" not in found
     assert report.ignored == 1
     zhang = found["person/zhang-ming"]
