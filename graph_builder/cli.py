@@ -271,7 +271,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .core.paths import built_dataset
-    from .query.remote import publish
+    from .query.remote import check_published, publish
 
     trig = Path(args.graph) if args.graph else built_dataset()
     if not trig.exists():
@@ -279,6 +279,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     sent = publish(trig, args.endpoint, default_graph=args.default_graph)
     print(f"published {sum(n for g, n in sent.items() if g != 'default')} triples in "
           f"{len([g for g in sent if g != 'default'])} named graphs to {args.endpoint}")
+    query_url = args.query_endpoint or (args.endpoint[: -len("/store")] + "/query" if args.endpoint.endswith("/store") else None)
+    if query_url is None:
+        print("not checked what queries see: give --query-endpoint URL to check it", file=sys.stderr)
+        return 0
+    check_published(query_url, sent)
+    print(f"checked: {query_url} shows the published graph in its default graph")
     return 0
 
 
@@ -580,6 +586,8 @@ def parser(query_names: Sequence[str] | None = None) -> argparse.ArgumentParser:
     pub.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
     _graph_option(pub, embedded_only=False)
     pub.add_argument("--default-graph", action="store_true", help="also put the union into the default graph")
+    pub.add_argument("--query-endpoint", help="the server's SPARQL query URL, asked afterwards whether questions see the "
+                                              "data (default: the store URL with /store replaced by /query)")
     pub.set_defaults(func=cmd_publish)
 
     from .publish.export import FORMATS as EXPORT_FORMATS

@@ -42,6 +42,12 @@ def oxigraph_server() -> Iterator[str]:
     yield from _oxigraph()
 
 
+@pytest.fixture()
+def plain_oxigraph_server() -> Iterator[str]:
+    """An Oxigraph server whose default graph is its own, not the union of the named graphs."""
+    yield from _oxigraph(union=False)
+
+
 @pytest.fixture(scope="session")
 def wikidata_server() -> Iterator[str]:
     """SPARQL endpoint URL of an Oxigraph server on loopback holding the Wikidata-shaped
@@ -54,11 +60,11 @@ def wikidata_server() -> Iterator[str]:
         yield f"{base}/query"
 
 
-def _oxigraph() -> Iterator[str]:
+def _oxigraph(union: bool = True) -> Iterator[str]:
     binary = shutil.which("oxigraph")
     assert binary, "the Oxigraph server is missing: pip install oxigraph"
     port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+    proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"] + (["--union-default-graph"] if union else []),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

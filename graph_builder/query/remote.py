@@ -8,6 +8,7 @@ the data in its default graph too (``publish --default-graph``).
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -125,6 +126,26 @@ def publish(trig: Path, store_url: str, default_graph: bool = False, timeout: in
         _put(f"{store_url}?default", union.serialize(format="nt").encode("utf-8"), timeout)
         sent["default"] = len(union)
     return sent
+
+
+def check_published(query_url: str, sent: dict[str, int], timeout: int = TIMEOUT_S) -> None:
+    """Ask the server's query endpoint, as every later question will, whether the published
+    states are visible in its default graph; a server that keeps named graphs out of it answers
+    every catalogue question with nothing, so that is an error, with the fix."""
+    query = "ASK { ?s a <https://w3id.org/sco-kg/ontology#State> }"
+    url = f"{query_url}?{urllib.parse.urlencode({'query': query})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json", "User-Agent": USER_AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            visible = json.loads(response.read().decode("utf-8")).get("boolean") is True
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise ScoKgError(f"published, but cannot ask {query_url} what it holds: {getattr(exc, 'reason', exc)}") from None
+    if not visible:
+        total = sum(n for g, n in sent.items() if g != "default")
+        raise ScoKgError(f"published {total} triples, but {query_url} does not show them in its default graph, so every "
+                         "question would answer nothing: start the server with the union of its named graphs as "
+                         "default graph (oxigraph serve --union-default-graph; Fuseki tdb2:unionDefaultGraph true) "
+                         "or publish again with --default-graph")
 
 
 def _put(url: str, body: bytes, timeout: int) -> None:

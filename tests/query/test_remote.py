@@ -48,3 +48,20 @@ def test_unreachable_endpoint_is_one_clear_error(built: BuildResult) -> None:
 def test_malformed_query_on_the_server(remote: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="malformed SPARQL"):
         remote.sparql("SELECT * WHERE {")
+
+
+def test_publish_checks_that_queries_see_the_data(built: BuildResult, plain_oxigraph_server: str, tmp_path) -> None:  # noqa: ANN001
+    """A server that keeps the named graphs out of its default graph would answer every question
+    with nothing after a 'successful' publish: the CLI says so, with the fix, and fails."""
+    import subprocess
+    import sys
+
+    trig = str(built_dataset(built.out_dir))
+    store = f"{plain_oxigraph_server}/store"
+    failed = subprocess.run([sys.executable, "-m", "graph_builder", "publish", "--endpoint", store, "--graph", trig],
+                            capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1 and failed.stderr.count("\n") == 1, failed.stderr
+    assert "does not show them in its default graph" in failed.stderr and "--union-default-graph" in failed.stderr
+    fixed = subprocess.run([sys.executable, "-m", "graph_builder", "publish", "--endpoint", store, "--graph", trig, "--default-graph"],
+                           capture_output=True, text=True, timeout=300)
+    assert fixed.returncode == 0 and "checked:" in fixed.stdout, fixed.stderr
