@@ -102,8 +102,11 @@ class _NodeIds(list):
 
 
 def to_pyvis(g: "nx.MultiDiGraph", day: str):  # noqa: ANN201 - pyvis has no types
-    """pyvis nodes and edges for the graph, coloured by each state's role on ``day``."""
+    """pyvis nodes and edges for the graph, coloured by each state's role on ``day``; links carry
+    a phrase ("is a body of"), not the property's name."""
     from pyvis.network import Network
+
+    from .analytics import PREDICATE_PHRASES
 
     net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
     net.node_ids = _NodeIds()
@@ -123,7 +126,8 @@ def to_pyvis(g: "nx.MultiDiGraph", day: str):  # noqa: ANN201 - pyvis has no typ
                      size=22 if node == g.graph.get("focus") else 14, info=_node_info(g, node, role))
     for u, v, key, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
         kind = d.get("kind", "link")
-        label = ROLE_LABELS.get(d.get("role", ""), d.get("role", "")) if kind != "link" else d.get("label", "")
+        label = (ROLE_LABELS.get(d.get("role", ""), d.get("role", "")) if kind != "link"
+                 else PREDICATE_PHRASES.get(d.get("label", ""), d.get("label", "")))
         net.add_edge(u, v, label=label, color=ROLE_COLOURS.get(d.get("role", ""), "#9aa3ad"), arrows="to",
                      start=d.get("start", ""), end=d.get("end", ""), kind=kind,
                      info={"label": label, "start": d.get("start", ""), "end": d.get("end", ""),

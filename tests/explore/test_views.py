@@ -71,7 +71,7 @@ def test_views_in_headless_chromium(kg: KnowledgeGraph, pages: dict[str, Path]) 
             for name, path in pages.items():
                 page = browser.new_page(viewport={"width": 1200, "height": 800})
                 remote: list[str] = []
-                page.on("request", lambda r: remote.append(r.url) if not r.url.startswith("file:") else None)
+                page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
                 page.goto(path.as_uri())
                 page.wait_for_function("window.network !== undefined")
                 page.evaluate("window.network.stopSimulation(); window.network.fit()")
@@ -99,6 +99,26 @@ def test_views_in_headless_chromium(kg: KnowledgeGraph, pages: dict[str, Path]) 
                     assert "role: observer state" in page.evaluate(role, node)
                     page.eval_on_selector("#year", "el => { el.value = 2020; el.dispatchEvent(new Event('input')); }")
                     assert "role: member state" in page.evaluate(role, node)
+                if name == "overview":
+                    # find a node by a label in any of the three languages
+                    page.fill("#search", "Индия")
+                    assert page.evaluate("window.network.getSelectedNodes()") == [node]
+                    # the legend filters: unticking India's status that day hides India and its peers
+                    role = page.evaluate("id => window.nodesView.get(id).info.role", node)
+                    shown = page.evaluate("window.nodesView.length")
+                    page.uncheck(f"#legend input[value='{role}']")
+                    assert page.evaluate("id => window.nodesView.get(id)", node) is None
+                    assert page.evaluate("window.nodesView.length") < shown - 1
+                    page.check(f"#legend input[value='{role}']")
+                    assert page.evaluate("window.nodesView.length") == shown
+                    # links read as phrases, not property names
+                    labels = page.evaluate("window.edgesView.get().map(e => e.label)")
+                    assert "is a body of" in labels and not any(str(x).startswith(("org:", "sco:")) for x in labels)
+                    # the picture downloads as a PNG drawn in the page
+                    with page.expect_download() as download:
+                        page.click("#export")
+                    assert download.value.suggested_filename == "sco-kg-view.png"
+                    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
                 assert remote == [], remote
                 page.close()
         finally:
