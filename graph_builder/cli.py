@@ -354,7 +354,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_plot(args: argparse.Namespace) -> int:
     from .explore.plots import plot
 
-    print(plot(args.kind, _open(args), Path(args.out)))
+    print(plot(args.kind, _open(args), Path(args.out), args.dpi))
     return 0
 
 
@@ -629,9 +629,10 @@ def parser(query_names: Sequence[str] | None = None) -> argparse.ArgumentParser:
     sv.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="embedded engine")
     sv.set_defaults(func=cmd_serve, endpoint=None)
 
-    pl = sub.add_parser("plot", help="draw a timeline or growth plot (PNG or SVG by --out's extension)")
+    pl = sub.add_parser("plot", help="draw a timeline or growth plot (PNG, SVG or PDF by --out's extension)")
     pl.add_argument("kind", choices=("timeline", "growth"))
-    pl.add_argument("--out", required=True, help="output file, .png or .svg")
+    pl.add_argument("--out", required=True, help="output file, .png, .svg or .pdf")
+    pl.add_argument("--dpi", type=int, default=110, help="resolution of a PNG (and of images in a PDF), 30-1200")
     _graph_option(pl)
     pl.set_defaults(func=cmd_plot)
 
