@@ -33,9 +33,14 @@ _CREDIT = "As of {day}. Data: sco-kg, a cited knowledge graph of the SCO ({sourc
 
 
 def _pyplot():  # noqa: ANN202 - matplotlib's module
+    """pyplot, drawing off screen, except inside a Jupyter kernel, whose inline backend shows the
+    figure in the notebook."""
+    import sys
+
     import matplotlib
 
-    matplotlib.use("Agg")
+    if "ipykernel" not in sys.modules:
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     plt.rcParams["svg.hashsalt"] = "sco-kg"

@@ -201,15 +201,24 @@ def write_view(kg: KnowledgeGraph, view: str, out: Path, date: str | None = None
     return out
 
 
+class NotebookFrame:
+    """A view as Jupyter shows it: the self-contained page in an iframe's ``srcdoc``. Jupyter
+    asks for ``_repr_html_``; IPython's HTML object would warn about the iframe above every view."""
+
+    def __init__(self, page: str, height: int) -> None:
+        self.page = page
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<iframe srcdoc="{html.escape(self.page, quote=True)}" style="width:100%;height:{self.height}px;border:0"></iframe>'
+
+
 def notebook_view(kg: KnowledgeGraph, view: str, date: str | None = None, focus: str | None = None,
-                  depth: int = 1, height: int = 600):  # noqa: ANN201 - IPython's type
-    """A view for Jupyter: the self-contained page in an iframe's ``srcdoc`` (no side file)."""
-    import html
-
-    from IPython.display import HTML
-
+                  depth: int = 1, height: int = 600) -> NotebookFrame:
+    """A view for Jupyter: the self-contained page in an iframe (no side file, no network)."""
     day = _day(date)
     g = view_graph(kg, view, focus, depth)
-    page = render(g, view, day, f"{view} {focus or day}")
-    return HTML(f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;border:0"></iframe>')
+    return NotebookFrame(render(g, view, day, f"{view} {focus or day}"), height)
 

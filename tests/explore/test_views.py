@@ -123,3 +123,14 @@ def test_views_in_headless_chromium(kg: KnowledgeGraph, pages: dict[str, Path]) 
                 page.close()
         finally:
             browser.close()
+
+
+def test_notebook_view_is_an_iframe_without_warnings(kg: KnowledgeGraph) -> None:
+    import warnings
+
+    from graph_builder.explore.views import notebook_view
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html = notebook_view(kg, "ego", focus="IND", height=400)._repr_html_()
+    assert html.startswith("<iframe srcdoc=") and "height:400px" in html and "India" in html
