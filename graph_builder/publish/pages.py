@@ -32,10 +32,11 @@ MEDIA = {"turtle": "text/turtle", "html": "text/html", "nt": "application/n-trip
          "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml"}
 
 _DESCRIBE = """
-CONSTRUCT { <%(iri)s> ?p ?o . ?s ?q <%(iri)s> . ?o <http://www.w3.org/2000/01/rdf-schema#label> ?ol . }
+CONSTRUCT { <%(iri)s> ?p ?o . ?s ?q <%(iri)s> . ?o <http://www.w3.org/2000/01/rdf-schema#label> ?ol .
+            ?s <http://www.w3.org/2000/01/rdf-schema#label> ?sl . }
 WHERE {
   { <%(iri)s> ?p ?o OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?ol } }
-  UNION { ?s ?q <%(iri)s> }
+  UNION { ?s ?q <%(iri)s> OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?sl } }
 }
 """
 
@@ -122,6 +123,9 @@ def _page(kg: Any, iri: str, graph: Any, link: Link) -> str:
     if wikidata:
         parts.append("<p>Wikidata: " + ", ".join(f"<a href=\"{_e(q)}\">{_e(q.rsplit('/', 1)[-1])}</a>"
                                                  for q in wikidata) + "</p>")
+    ego = _ego(graph, node, title, link)
+    if ego:
+        parts.append("<h2>Around it</h2>" + ego)
     for heading, rows in _histories(kg, iri):
         parts.append(f"<h2>{_e(heading)}</h2>" + _table(rows, link))
     statements = _records(kg, "entity_profile", entity=iri)
@@ -139,6 +143,69 @@ def _page(kg: Any, iri: str, graph: Any, link: Link) -> str:
     body = "\n".join(parts)
     return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{_e(title)} - SCO knowledge "
             f"graph</title><style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+
+
+# Colours of the kinds of entity in the small picture around an entity (the views' palette).
+_KIND_COLOURS = {"state": "#1f5fa8", "org": "#5d7b93", "person": "#8e44ad", "summit": "#e08a1e", "meeting": "#e0a95e",
+                 "membership": "#2e9e5b", "tenure": "#2e9e5b", "delegation": "#c0392b", "document": "#7f8c99",
+                 "decision": "#7f8c99", "place": "#16a085"}
+EGO_LIMIT = 24
+
+
+def _english(graph: Any, node: Any) -> str | None:
+    from rdflib import RDFS
+
+    names = {lit.language: str(lit) for lit in graph.objects(node, RDFS.label)}
+    return names.get("en") or next(iter(names.values()), None)
+
+
+def _ego(graph: Any, node: Any, title: str, link: Link) -> str:
+    """The entity and the graph's entities next to it, as an SVG drawn here (no script, nothing
+    loaded): a ring of at most EGO_LIMIT neighbours, each a link to its own page."""
+    from rdflib import URIRef
+
+    def shown_kind(iri: str) -> bool:  # sources are listed below the picture, not drawn in it
+        return iri.startswith(ID_PREFIX) and not iri.startswith(ID_PREFIX + "source/")
+
+    neighbours = sorted({str(o) for _, _, o in graph.triples((node, None, None))
+                         if isinstance(o, URIRef) and shown_kind(str(o)) and o != node}
+                        | {str(s) for s, _, _ in graph.triples((None, None, node)) if shown_kind(str(s))})
+    if not neighbours:
+        return ""
+    # Every kind of neighbour gets a place before any kind gets a second one (a state has dozens
+    # of delegations but few statuses).
+    by_kind: dict[str, list[str]] = {}
+    for target in neighbours:
+        by_kind.setdefault(target.removeprefix(ID_PREFIX).split("/", 1)[0], []).append(target)
+    queues = list(by_kind.values())
+    shown: list[str] = []
+    while len(shown) < min(EGO_LIMIT, len(neighbours)):
+        for queue in queues:
+            if queue and len(shown) < EGO_LIMIT:
+                shown.append(queue.pop(0))
+    shown.sort()
+    size, cx, radius = 560, 280, 200
+    items = [f'<line x1="{cx}" y1="{cx}" x2="{x:.0f}" y2="{y:.0f}" stroke="#c5ced8"/>'
+             for x, y in (_point(cx, radius, i, len(shown)) for i in range(len(shown)))]
+    for i, target in enumerate(shown):
+        x, y = _point(cx, radius, i, len(shown))
+        kind = target.removeprefix(ID_PREFIX).split("/", 1)[0]
+        name = _english(graph, URIRef(target)) or target.rsplit("/", 1)[-1]
+        items.append(f'<a href="{_e(link(target, None))}"><circle cx="{x:.0f}" cy="{y:.0f}" r="7" '
+                     f'fill="{_KIND_COLOURS.get(kind, "#9aa3ad")}"><title>{_e(kind)}: {_e(name)}</title></circle>'
+                     f'<text x="{x:.0f}" y="{y + 18:.0f}" text-anchor="middle" font-size="10">{_e(name[:28])}</text></a>')
+    items.append(f'<circle cx="{cx}" cy="{cx}" r="11" fill="#0b3d62"/>'
+                 f'<text x="{cx}" y="{cx - 16}" text-anchor="middle" font-size="12" font-weight="600">{_e(title[:40])}</text>')
+    more = f"<p>and {len(neighbours) - EGO_LIMIT} more, listed below</p>" if len(neighbours) > EGO_LIMIT else ""
+    return (f'<svg class="ego" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" '
+            f'height="{size}" role="img" aria-label="entities next to this one">' + "".join(items) + "</svg>" + more)
+
+
+def _point(centre: int, radius: int, i: int, count: int) -> tuple[float, float]:
+    import math
+
+    angle = 2 * math.pi * i / max(count, 1) - math.pi / 2
+    return centre + radius * math.cos(angle), centre + radius * math.sin(angle)
 
 
 def _histories(kg: Any, iri: str) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -237,6 +237,9 @@ def test_entity_page_shows_the_dated_history_with_sources(base: str) -> None:
     assert "2005-07-05" in body and "2017-06-09" in body and "https://worldjpn.net/documents/texts/SCO/20050705.D1E.html" in body
     # links to the graph's other entities stay on this server
     assert 'href="/id/summit/sco-2017-astana"' in body
+    # a small picture of what is next to it, drawn in the page (SVG, each neighbour a link)
+    svg = body[body.index("<svg"):body.index("</svg>")]
+    assert svg.count("<circle") > 10 and 'href="/id/membership/IND-sco-member-2017-06-09"' in svg
 
 
 def test_entity_iri_that_names_nothing_is_a_404_line(base: str) -> None:
