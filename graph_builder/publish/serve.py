@@ -59,6 +59,8 @@ _FORMAT_NAMES = {
            "jsonld": "json-ld"},
 }
 _FORMAT_PARAMS = ("format", "output", "results")
+# The editor's script and style, vendored in the package (publish/static), by path.
+_STATIC = {"/static/yasgui.min.js": "application/javascript", "/static/yasgui.min.css": "text/css"}
 _RDFLIB_GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "rdfxml": "xml", "json-ld": "json-ld"}
 _SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"),
                      ("Content-Security-Policy",
@@ -138,6 +140,7 @@ class Job:
     name: str | None = None
     params: tuple[tuple[str, str], ...] = ()
     entity: str | None = None
+    prepare_only: bool = False
 
 
 def open_worker(config: WorkerConfig) -> Any:
@@ -154,6 +157,10 @@ def answer_job(state: Any, job: Job) -> Answer:
     """Run one job in a worker: inspect, choose the dataset, run, write the negotiated format."""
     kg, config = state
     try:
+        if job.name is not None and job.prepare_only:
+            text = kg.prepare(job.name, dict(job.params))
+            check_shape(text)
+            return Answer(200, "application/sparql-query", text.encode("utf-8"))
         if job.name is not None:
             return _named(kg, config, job)
         if job.entity is not None:
@@ -351,6 +358,11 @@ class Endpoint:
         url_params = _params(environ.get("QUERY_STRING", ""), "the URL's query string")
         if path == "/":
             return 200, "text/html", QUERY_PAGE_FILE.read_bytes(), []
+        if path == "/editor":
+            return 200, "text/html", (QUERY_PAGE_FILE.parent / "editor.html").read_bytes(), []
+        if path in _STATIC:
+            return 200, _STATIC[path], (QUERY_PAGE_FILE.parent / "static" / path.rsplit("/", 1)[1]).read_bytes(), \
+                [("Cache-Control", "max-age=86400")]
         if path == "/sparql":
             return self._sparql(method, environ, url_params)
         if path == "/api/queries":
@@ -401,7 +413,12 @@ class Endpoint:
 
     def _named(self, environ: dict[str, Any], path: str,
                params: list[tuple[str, str]]) -> tuple[int, str, bytes, list[tuple[str, str]]]:
-        name = urllib.parse.unquote(path.rsplit("/", 1)[1])
+        """``/api/queries/NAME`` runs a catalogue query; ``/api/queries/NAME/sparql`` gives its
+        SPARQL with the parameters bound, to edit and run as it is (in the editor, say)."""
+        parts = path.removeprefix("/api/queries/").split("/")
+        if len(parts) > 2 or len(parts) == 2 and parts[1] != "sparql":
+            raise Refused(HTTPStatus.NOT_FOUND, f"nothing at {path[:80]}; try /api/queries/NAME or /api/queries/NAME/sparql")
+        name = urllib.parse.unquote(parts[0])
         try:
             query = get_query(name)
         except QueryError as exc:
@@ -414,7 +431,7 @@ class Endpoint:
         if len({k for k, _ in values}) != len(values):
             raise Refused(HTTPStatus.BAD_REQUEST, "a parameter is given twice; give each once")
         return self._ask(Job(accept=environ.get("HTTP_ACCEPT", ""), fmt=fmt, base_iri=f"{self.base}/sparql",
-                             name=name, params=values))
+                             name=name, params=values, prepare_only=len(parts) == 2))
 
     def _entity(self, environ: dict[str, Any], path: str,
                 params: list[tuple[str, str]]) -> tuple[int, str, bytes, list[tuple[str, str]]]:
