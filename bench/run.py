@@ -98,6 +98,9 @@ def bench_queries(label: str, path: Path, params: dict, repeat: int, with_rdflib
     for query in list_queries():
         if any(p.required for p in query.params) and query.name not in params:
             continue
+        if "federated" in query.tags:
+            print(f"{label:<10} {query.name:<28} skipped: it asks Wikidata's endpoint, and benchmarks stay offline", flush=True)
+            continue
         if label != "real" and query.name in QUADRATIC:
             print(f"{label:<10} {query.name:<28} skipped: its answer is every pair of states", flush=True)
             continue
