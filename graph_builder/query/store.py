@@ -109,8 +109,10 @@ class OxigraphEngine:
             return Result(boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
+            # A solution iterates over its values in the order of the variables (None where
+            # unbound); reading it whole is faster than looking each variable up.
             convert = self._term
-            rows = [tuple(convert(s[v]) for v in variables) for s in _limited(answer, limits)]
+            rows = [tuple(map(convert, s)) for s in _limited(answer, limits)]
             return Result(variables=variables, rows=rows)
         graph = Graph()
         for t in _limited(answer, limits):  # type: ignore[arg-type]
