@@ -114,10 +114,9 @@ class OxigraphEngine:
             convert = self._term
             rows = [tuple(map(convert, s)) for s in _limited(answer, limits)]
             return Result(variables=variables, rows=rows)
-        graph = Graph()
-        for t in _limited(answer, limits):  # type: ignore[arg-type]
-            graph.add((self._term(t.subject), self._term(t.predicate), self._term(t.object)))
-        return Result(graph=graph)
+        convert = self._term
+        return Result(triples=[(convert(t.subject), convert(t.predicate), convert(t.object))  # type: ignore[misc]
+                               for t in _limited(answer, limits)])  # type: ignore[arg-type]
 
     def triples(self, query: str) -> list[tuple[str, str, str]]:
         """A CONSTRUCT's triples as N-Triples term strings, written by pyoxigraph in native code:
