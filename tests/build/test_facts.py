@@ -103,8 +103,8 @@ def test_interviewed_secretary_general_is_kazakh(kg: KnowledgeGraph) -> None:
 def test_chair_hands_over_at_the_summit(kg: KnowledgeGraph) -> None:
     assert [r.stateLabel for r in kg.query("chair", date="2025-08-31").records()] == ["China"]
     assert [r.stateLabel for r in kg.query("chair", date="2025-09-01").records()] == ["Kyrgyzstan"]
-    assert [r.stateLabel for r in kg.query("chair", date="2026-08-31").records()] == ["Kyrgyzstan"]
-    assert [r.stateLabel for r in kg.query("chair", date="2026-09-01").records()] == ["Pakistan"]
+    # The 2026 handover is out of the graph until a page can be cited (docs/curation/summit-2026.md).
+    assert [r.stateLabel for r in kg.query("chair", date="2026-09-01").records()] == ["Kyrgyzstan"]
 
 
 def test_summits_series(kg: KnowledgeGraph) -> None:
@@ -112,7 +112,7 @@ def test_summits_series(kg: KnowledgeGraph) -> None:
     five = [r for r in rows if r.series == "shanghai-five"]
     sco = [r for r in rows if r.series == "sco"]
     assert [r.start.year for r in five] == [1996, 1997, 1998, 1999, 2000]
-    assert [r.start.year for r in sco] == list(range(2001, 2027))
+    assert [r.start.year for r in sco] == list(range(2001, 2026))
     tianjin = next(r for r in sco if r.start.year == 2025)
     assert (tianjin.cityLabel, tianjin.hostLabel, tianjin.ordinal, str(tianjin.start), str(tianjin.end)) == (
         "Tianjin", "China", 25, "2025-08-31", "2025-09-01")

@@ -190,7 +190,7 @@ def test_mentions_with_tricky_boundaries(kg: KnowledgeGraph) -> None:
     assert got[:3] == [("China", f"{ID}state/CHN"), ("Shanghai Five", f"{ID}org/shanghai-five"), ("Shanghai", f"{ID}place/shanghai")]
     assert ("Russia", f"{ID}state/RUS") in got and not any(t in ("Indiana", "Chinese", "SCO") for t, _ in got)
     ambiguous = next(m for m in check_text(kg, text).mentions if m.text == "Bishkek summit")
-    assert ambiguous.entity is None and len(ambiguous.candidates) == 5
+    assert ambiguous.entity is None and len(ambiguous.candidates) == 4
     assert ambiguous.to_json()["candidates"][0].startswith(f"{ID}summit/")
 
 
