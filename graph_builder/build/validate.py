@@ -6,6 +6,7 @@ SELECT rather than ASK, so that a failure names the offending node.
 
 from __future__ import annotations
 
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +46,62 @@ def shacl_violations(data: Dataset | Graph) -> list[str]:
         where = f" ({_short(path)})" if path is not None and not isinstance(path, Graph) else ""
         lines.append(f"{focus}{where}: {message}")
     return sorted(set(lines))
+
+
+class BackgroundShacl:
+    """SHACL validation of a dataset in a forked child process, so that a build can write its
+    outputs on the other core meanwhile (pySHACL is half of the real build's time). Where ``fork``
+    is missing, or other threads run (forking a threaded process can deadlock), it validates at
+    once in this process instead. ``result()`` waits for the lines; ``close()`` stops the child."""
+
+    def __init__(self, data: Dataset | Graph) -> None:
+        import multiprocessing
+        import os
+        import threading
+
+        self._lines: list[str] | None = None
+        self._child = None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            self._lines = shacl_violations(data)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._child = context.Process(target=_shacl_child, args=(data, send), daemon=True)
+        self._child.start()
+        send.close()
+
+    def result(self) -> list[str]:
+        if self._lines is None:
+            try:
+                ok, payload = self._receive.recv()
+            except EOFError:
+                code = self.close()
+                raise ValidationError([f"SHACL validation stopped before it answered (exit code {code})"]) from None
+            self.close()
+            if not ok:
+                raise ValidationError([f"SHACL validation failed: {payload}"])
+            self._lines = payload
+        return self._lines
+
+    def close(self) -> int | None:
+        """Stop the child if it still runs; its exit code (None when there was no child)."""
+        if self._child is None:
+            return None
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join()
+        self._receive.close()
+        code, self._child = self._child.exitcode, None
+        return code
+
+
+def _shacl_child(data: Dataset | Graph, send: Connection) -> None:
+    try:
+        send.send((True, shacl_violations(data)))
+    except BaseException as exc:  # the parent reports it; a child must not die silently
+        send.send((False, f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()
 
 
 def _short(term: object) -> str:

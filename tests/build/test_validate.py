@@ -105,3 +105,39 @@ def test_facts_resting_only_on_mirrors_are_reported_and_others_are_not() -> None
             g.add((node, PROV.wasDerivedFrom, URIRef(f"https://example.org/source/{source}")))
     assert mirror_only_facts(g) == [
         "https://example.org/fact/weak: rests only on mirrors (https://example.org/copy https://example.org/copy2)"]
+
+
+def test_background_shacl_answers_as_inline_validation() -> None:
+    from graph_builder.build.validate import BackgroundShacl, shacl_violations
+
+    ds = build_dataset(load_sources([VALID_SOURCES, BROKEN_SOURCES / "state-without-chinese-label.yaml"]))
+    background = BackgroundShacl(ds)
+    try:
+        assert background.result() == shacl_violations(ds) != []
+    finally:
+        background.close()
+
+
+def test_background_shacl_reports_a_child_that_dies(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    from graph_builder.build import validate
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        pytest.skip("validation runs inline here")
+    monkeypatch.setattr(validate, "shacl_violations", lambda data: os._exit(3))
+    background = validate.BackgroundShacl(build_dataset(load_sources([VALID_SOURCES])))
+    with pytest.raises(ValidationError, match="exit code 3"):
+        background.result()
+
+
+def test_background_shacl_reports_a_child_that_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph_builder.build import validate
+
+    def broken(data: object) -> list[str]:
+        raise RuntimeError("shapes unreadable")
+
+    monkeypatch.setattr(validate, "shacl_violations", broken)
+    with pytest.raises((ValidationError, RuntimeError), match="shapes unreadable"):
+        validate.BackgroundShacl(build_dataset(load_sources([VALID_SOURCES]))).result()
