@@ -191,11 +191,15 @@ def to_term(param: Param, value: Any, resolve: Resolver) -> URIRef | Literal | N
 
 
 def bind(query: NamedQuery, terms: dict[str, URIRef | Literal | None]) -> str:
-    """The query text with a one-row VALUES block of the bound terms at the top of WHERE."""
-    if not query.params:
+    """The query text with a one-row VALUES block of the bound terms at the top of WHERE.
+
+    A parameter left unbound is left out of the block rather than given as UNDEF: the two
+    mean the same, but Virtuoso 7.2 takes an UNDEF cell for a bound value in larger queries.
+    """
+    names = [p.name for p in query.params if terms.get(p.name) is not None]
+    if not names:
         return query.text
-    names = [p.name for p in query.params]
-    cells = " ".join("UNDEF" if terms.get(n) is None else terms[n].n3() for n in names)
+    cells = " ".join(terms[n].n3() for n in names)
     block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({cells}) }}\n"
     match = _WHERE.search(query.text)
     assert match is not None  # checked when the header was parsed
