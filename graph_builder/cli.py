@@ -271,7 +271,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from .core.paths import built_dataset
-    from .query.remote import check_published, publish
+    from .query.remote import check_published, publish, query_endpoint_of
 
     trig = Path(args.graph) if args.graph else built_dataset()
     if not trig.exists():
@@ -279,7 +279,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     sent = publish(trig, args.endpoint, default_graph=args.default_graph)
     print(f"published {sum(n for g, n in sent.items() if g != 'default')} triples in "
           f"{len([g for g in sent if g != 'default'])} named graphs to {args.endpoint}")
-    query_url = args.query_endpoint or (args.endpoint[: -len("/store")] + "/query" if args.endpoint.endswith("/store") else None)
+    query_url = args.query_endpoint or query_endpoint_of(args.endpoint)
     if query_url is None:
         print("not checked what queries see: give --query-endpoint URL to check it", file=sys.stderr)
         return 0
@@ -587,7 +587,7 @@ def parser(query_names: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _graph_option(pub, embedded_only=False)
     pub.add_argument("--default-graph", action="store_true", help="also put the union into the default graph")
     pub.add_argument("--query-endpoint", help="the server's SPARQL query URL, asked afterwards whether questions see the "
-                                              "data (default: the store URL with /store replaced by /query)")
+                                              "data (default: the store URL with /store replaced by /query, or Virtuoso's /sparql-graph-crud by /sparql)")
     pub.set_defaults(func=cmd_publish)
 
     from .publish.export import FORMATS as EXPORT_FORMATS

@@ -1,5 +1,5 @@
 """Shared fixtures: the real graph built once per session, opened on the two embedded engines
-and on a real Oxigraph server started on 127.0.0.1 and filled with ``publish``."""
+and on a real Oxigraph server and a real Virtuoso started on 127.0.0.1 and filled with ``publish``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from helpers import FIXTURES
@@ -82,6 +83,84 @@ def _oxigraph(union: bool = True) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
+VIRTUOSO_INI = """[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+ServerThreads = 8
+[SPARQL]
+ResultSetMaxRows = 10000
+MaxQueryExecutionTime = 60
+"""
+
+# What a fresh Virtuoso needs before the Graph Store Protocol accepts data without a login.
+VIRTUOSO_GRANTS = """GRANT SPARQL_UPDATE TO "SPARQL";
+DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);
+"""
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a fresh Virtuoso (Debian's virtuoso-opensource) on loopback, open to
+    ``publish``, with Debian's defaults where they matter here: results capped at 10,000 rows."""
+    yield from _virtuoso(tmp_path_factory.mktemp("virtuoso"), VIRTUOSO_GRANTS)
+
+
+@pytest.fixture()
+def bare_virtuoso_server(tmp_path: Path) -> Iterator[str]:
+    """A Virtuoso as Debian installs it, with no grants beyond its own."""
+    yield from _virtuoso(tmp_path, "")
+
+
+def _virtuoso(folder: Path, grants: str) -> Iterator[str]:
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    assert binary and isql, "Virtuoso is missing: apt-get install virtuoso-opensource"
+    sql_port, http_port = _free_port(), _free_port()
+    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port), encoding="utf-8")
+    proc = subprocess.Popen([binary, "+foreground", "+configfile", "virtuoso.ini"], cwd=folder,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                assert proc.poll() is None, (folder / "virtuoso.log").read_text(errors="replace")[-2000:]
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("Virtuoso did not start")
+        if grants:
+            (folder / "grants.sql").write_text(grants, encoding="utf-8")
+            subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", "grants.sql"], cwd=folder, check=True,
+                           stdout=subprocess.DEVNULL, timeout=60)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(built: BuildResult, virtuoso_server: str) -> KnowledgeGraph:
+    """The built graph published to Virtuoso, queried over the SPARQL protocol."""
+    publish(built_dataset(built.out_dir), f"{virtuoso_server}/sparql-graph-crud")
+    return KnowledgeGraph.open(endpoint=f"{virtuoso_server}/sparql")
+
+
 @pytest.fixture(scope="session")
 def remote(built: BuildResult, oxigraph_server: str) -> KnowledgeGraph:
     publish(built_dataset(built.out_dir), f"{oxigraph_server}/store")
@@ -89,11 +168,13 @@ def remote(built: BuildResult, oxigraph_server: str) -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
-def engines(built: BuildResult, remote: KnowledgeGraph, wikidata_server: str) -> dict[str, KnowledgeGraph]:
-    """The three engines; federated catalogue queries reach the Wikidata stand-in on loopback."""
+def engines(built: BuildResult, remote: KnowledgeGraph, virtuoso: KnowledgeGraph,
+            wikidata_server: str) -> dict[str, KnowledgeGraph]:
+    """The engines: the two embedded ones and two servers over the protocol (Oxigraph and
+    Virtuoso); federated catalogue queries reach the Wikidata stand-in on loopback."""
     path = built_dataset(built.out_dir)
     local = {name: KnowledgeGraph.open(path, engine=name) for name in ("oxigraph", "rdflib")}
-    every = {**local, "remote": remote}
+    every = {**local, "remote": remote, "virtuoso": virtuoso}
     for kg in every.values():
         kg.wikidata_endpoint = wikidata_server
     return every

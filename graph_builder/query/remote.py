@@ -62,11 +62,16 @@ class RemoteEngine:
         if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             raise QueryError(f"only queries are sent to {self.url}, not {kind} updates")
         try:
+            response = self._client(query, N3 if kind in ("CONSTRUCT", "DESCRIBE") else JSON).query()
+            cap = response.info().get("x-sparql-maxrows")
+            if cap is not None:
+                raise QueryError(f"{self.url} cut the answer at {cap} rows (its result limit): ask for fewer with LIMIT "
+                                 "and OFFSET, or raise the server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)")
             if kind in ("CONSTRUCT", "DESCRIBE"):
-                data = self._client(query, N3).query().convert()
+                data = response.convert()
                 graph = data if isinstance(data, Graph) else Graph().parse(data=data, format="turtle")
                 return Result(graph=graph)
-            answer = self._client(query, JSON).query().convert()
+            answer = response.convert()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             raise QueryError(f"{self.url} refused the query: HTTP {exc.code} {detail[0] if detail else exc.reason}") from None
@@ -78,13 +83,28 @@ class RemoteEngine:
             if name not in ("QueryBadFormed", "EndPointNotFound", "Unauthorized", "EndPointInternalError", "URITooLong"):
                 raise
             detail = str(exc).split("Response:", 1)[-1].strip().strip("b'\"").replace("\\n", " ").strip()
+            detail = detail.split("SPARQL query:", 1)[0].strip()  # Virtuoso echoes the whole query after its message
+            if "SPARQL_SINV" in detail:  # Virtuoso's views and procedures behind SERVICE
+                raise QueryError(f"{self.url} may not call other endpoints (SERVICE): grant its SPARQL user "
+                                 "SELECT on DB.DBA.SPARQL_SINV_2 and EXECUTE on DB.DBA.SPARQL_SINV_IMP") from None
             what = "malformed SPARQL" if name == "QueryBadFormed" else name
             raise QueryError(f"{what}: {self.url} answered: {detail.splitlines()[0] if detail else name}") from None
-        if "boolean" in answer:
-            return Result(boolean=bool(answer["boolean"]))
+        if kind == "ASK":
+            return Result(boolean=_boolean(answer))
         variables = list(answer["head"]["vars"])
         rows = [tuple(_term(b.get(v)) for v in variables) for b in answer["results"]["bindings"]]
         return Result(variables=variables, rows=rows)
+
+
+def _boolean(answer: dict) -> bool:
+    """An ASK answer: the standard ``boolean`` member, or Virtuoso 7.2's table of one
+    ``__ASK_RETVAL`` column (one row holding 1 when true, no row when false)."""
+    if "boolean" in answer:
+        return answer["boolean"] is True
+    if answer.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = answer.get("results", {}).get("bindings", [])
+        return any(row.get("__ASK_RETVAL", {}).get("value") not in (None, "0", "false") for row in rows)
+    raise QueryError("the endpoint answered an ASK query with neither a boolean nor a table")
 
 
 def _term(binding: dict | None) -> Term | None:
@@ -101,6 +121,15 @@ def _term(binding: dict | None) -> Term | None:
     if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
         return Literal(value, datatype=URIRef(datatype))
     return Literal(value)
+
+
+def query_endpoint_of(store_url: str) -> str | None:
+    """The query URL that usually sits beside a Graph Store URL: Oxigraph's ``/store`` and
+    ``/query``, Virtuoso's ``/sparql-graph-crud`` (or ``-auth``) and ``/sparql``."""
+    for store, query in (("/store", "/query"), ("/sparql-graph-crud", "/sparql"), ("/sparql-graph-crud-auth", "/sparql")):
+        if store_url.endswith(store):
+            return store_url[: -len(store)] + query
+    return None
 
 
 def publish(trig: Path, store_url: str, default_graph: bool = False, timeout: int = TIMEOUT_S) -> dict[str, int]:
@@ -137,8 +166,8 @@ def check_published(query_url: str, sent: dict[str, int], timeout: int = TIMEOUT
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json", "User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            visible = json.loads(response.read().decode("utf-8")).get("boolean") is True
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+            visible = _boolean(json.loads(response.read().decode("utf-8")))
+    except (urllib.error.URLError, OSError, ValueError, QueryError) as exc:
         raise ScoKgError(f"published, but cannot ask {query_url} what it holds: {getattr(exc, 'reason', exc)}") from None
     if not visible:
         total = sum(n for g, n in sent.items() if g != "default")

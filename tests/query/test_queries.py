@@ -1,5 +1,5 @@
 """Every query file is a test case: header, parse, declared prefixes, golden results on every engine
-(pyoxigraph, rdflib, and a real Oxigraph server over the SPARQL protocol).
+(pyoxigraph, rdflib, and a real Oxigraph server and a real Virtuoso over the SPARQL protocol).
 
 Set SCO_KG_UPDATE_GOLDEN=1 to rewrite the golden files from the oxigraph engine; review the diff,
 since golden files state facts.
@@ -110,12 +110,34 @@ def test_query_file_header_and_prefixes(query) -> None:  # noqa: ANN001
     assert used <= declared, f"undeclared prefixes {used - declared}"
 
 
+# What Virtuoso 7.2 (Debian's virtuoso-opensource) cannot answer, and why; README says it too.
+VIRTUOSO_CANNOT = {
+    # its compiler refuses a SERVICE call beside the parameters' VALUES row ("Unsupported
+    # combination of subqueries and service invocations"), and without the row it loses a column
+    "members_capital_population": "combination of subqueries and service invocations",
+}
+# What Virtuoso 7.2 does not answer within a minute with the default parameters, while it gives
+# the golden answers with a state named: its planner stalls on the day arithmetic across all
+# states and keeps the server busy, so it is not asked here.
+VIRTUOSO_TOO_SLOW = {"role_durations"}
+
+
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
 def test_query_runs_with_defaults_on_every_engine(query, engines) -> None:  # noqa: ANN001
     if any(p.required for p in query.params):
         pytest.skip("needs a parameter; covered by the golden cases")
+    if query.name in VIRTUOSO_CANNOT or query.name in VIRTUOSO_TOO_SLOW:
+        engines = {name: kg for name, kg in engines.items() if name != "virtuoso"}
     answers = [kg.query(query.name).to_json() for kg in engines.values()]
     assert all(answer == answers[0] for answer in answers[1:])
+
+
+@pytest.mark.parametrize("name", sorted(VIRTUOSO_CANNOT))
+def test_what_virtuoso_cannot_answer_is_one_clear_error(name: str, engines: dict[str, KnowledgeGraph]) -> None:
+    with pytest.raises(QueryError) as caught:
+        engines["virtuoso"].query(name)
+    message = str(caught.value)
+    assert VIRTUOSO_CANNOT[name] in message and "\n" not in message and "SELECT" not in message
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[_golden_name(n, p)[:-5] for n, p in CASES])

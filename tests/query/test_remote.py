@@ -65,3 +65,56 @@ def test_publish_checks_that_queries_see_the_data(built: BuildResult, plain_oxig
     fixed = subprocess.run([sys.executable, "-m", "graph_builder", "publish", "--endpoint", store, "--graph", trig, "--default-graph"],
                            capture_output=True, text=True, timeout=300)
     assert fixed.returncode == 0 and "checked:" in fixed.stdout, fixed.stderr
+
+
+def test_virtuoso_publish_twice_leaves_the_same_data(built: BuildResult, virtuoso_server: str,
+                                                     virtuoso: KnowledgeGraph) -> None:
+    """Virtuoso keeps system graphs of its own; ours arrive whole, once, however often sent."""
+    ours = " ".join(f"<{g}>" for g in built.manifest["graphs"])
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {ours} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    before = virtuoso.sparql(count).records()[0].n
+    sent = publish(built_dataset(built.out_dir), f"{virtuoso_server}/sparql-graph-crud")
+    assert virtuoso.sparql(count).records()[0].n == before == sum(sent.values()) == built.manifest["triples"]
+
+
+def test_virtuoso_row_cap_is_one_clear_error(virtuoso: KnowledgeGraph) -> None:
+    """Virtuoso cuts answers at ResultSetMaxRows (10,000 by Debian's settings) and says so only
+    in a header; a cut answer must not pass for a whole one."""
+    with pytest.raises(QueryError, match=r"cut the answer at 10000 rows .*ResultSetMaxRows"):
+        virtuoso.sparql("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert len(virtuoso.sparql("SELECT ?s WHERE { ?s ?p ?o } LIMIT 9999").rows) == 9999
+
+
+def test_virtuoso_publish_from_the_command_line_checks_what_queries_see(built: BuildResult,
+                                                                        virtuoso_server: str) -> None:
+    """The query URL beside Virtuoso's Graph Store is found without being named, and checked."""
+    import subprocess
+    import sys
+
+    store = f"{virtuoso_server}/sparql-graph-crud"
+    done = subprocess.run([sys.executable, "-m", "graph_builder", "publish", "--endpoint", store,
+                           "--graph", str(built_dataset(built.out_dir))], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and f"checked: {virtuoso_server}/sparql" in done.stdout, done.stderr
+
+
+def test_query_endpoint_beside_a_graph_store() -> None:
+    from graph_builder.query.remote import query_endpoint_of
+
+    assert query_endpoint_of("http://h:7878/store") == "http://h:7878/query"
+    assert query_endpoint_of("http://h:8890/sparql-graph-crud") == "http://h:8890/sparql"
+    assert query_endpoint_of("http://h:8890/sparql-graph-crud-auth") == "http://h:8890/sparql"
+    assert query_endpoint_of("http://h:3030/sco/data") is None
+
+
+def test_ask_on_virtuoso(virtuoso: KnowledgeGraph) -> None:
+    """Virtuoso 7.2 answers ASK with a one-column table instead of a boolean."""
+    assert virtuoso.sparql("ASK { ?s a <https://w3id.org/sco-kg/ontology#State> }").boolean is True
+    assert virtuoso.sparql("ASK { ?s a <https://w3id.org/sco-kg/ontology#NoSuchClass> }").boolean is False
+
+
+def test_virtuoso_without_the_service_grants_says_which(bare_virtuoso_server: str, wikidata_server: str) -> None:
+    """As Debian installs it, Virtuoso refuses SERVICE calls with a security error about an
+    internal view; the client names the grants instead."""
+    kg = KnowledgeGraph.open(endpoint=f"{bare_virtuoso_server}/sparql")
+    with pytest.raises(QueryError, match="may not call other endpoints.*SPARQL_SINV_2.*SPARQL_SINV_IMP"):
+        kg.sparql(f"SELECT * WHERE {{ SERVICE <{wikidata_server}> {{ ?s ?p ?o }} }} LIMIT 1")
