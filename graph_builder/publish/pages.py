@@ -98,6 +98,10 @@ def describe(kg: Any, iri: str, key: str, link: Link = server_link) -> bytes | N
         return None
     if key != "html":
         return graph.serialize(format=_RDFLIB[key]).encode("utf-8")
+    if iri == f"{IRI_BASE}/ontology":  # people reading the ontology want its documentation
+        from .ontodoc import ontology_page
+
+        return ontology_page()
     return _page(kg, iri, graph, link).encode("utf-8")
 
 

@@ -36,6 +36,22 @@ def test_every_state_and_person_has_a_page_and_data_that_parses(site: Path, kg: 
     assert (site / "ontology/index.html").is_file() and "RewriteRule" in (site / "w3id.htaccess").read_text()
 
 
+def test_the_ontology_page_documents_every_class_and_property(site: Path) -> None:
+    """The site's ontology page is generated documentation, not a bare list of triples."""
+    from rdflib import OWL, RDF
+
+    from graph_builder.core.paths import ONTOLOGY_FILE
+
+    html = (site / "ontology/index.html").read_text(encoding="utf-8")
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    terms = [str(s) for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+             for s in ontology.subjects(RDF.type, kind) if str(s).startswith("https://w3id.org/sco-kg/ontology#")]
+    assert len(terms) > 30
+    missing = [iri for iri in terms if f"<code>{iri}</code>" not in html]
+    assert not missing, missing
+    assert not re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="https?://', html)
+
+
 def test_relative_links_all_land_on_files(site: Path) -> None:
     pages = sorted(site.glob("id/*/*/index.html"))[::20] + [site / "id/state/IND/index.html", site / "index.html"]
     checked = 0
@@ -69,6 +85,9 @@ def test_site_from_disk_in_headless_chromium(site: Path) -> None:
             page.click("a[href$='summit/sco-2017-astana/index.html']")
             page.wait_for_selector("h1")
             assert "Astana" in page.inner_text("h1")
+            page.goto((site / "ontology/index.html").as_uri())
+            assert page.inner_text("h1") == "sco-kg ontology: the Shanghai Cooperation Organisation"
+            assert "https://w3id.org/sco-kg/ontology#StatusMembership" in page.inner_text("#statusmembership")
         finally:
             browser.close()
     assert requests and all(url.startswith("file://") for url in requests), requests
