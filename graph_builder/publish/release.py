@@ -100,7 +100,31 @@ def release(trig: Path, out_dir: Path, previous: Path | None = None, base_url: s
     if missing:
         raise ScoKgError(f"{', '.join(missing)}: not found in the package or the checkout; reinstall the package")
     final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}-"))
+    _sweep(final)
+    return _write_release(trig, final, old, manifest, base)
+
+
+def _sweep(final: Path) -> None:
+    """Remove the hidden working folders that runs killed halfway left beside ``final``; each
+    such folder is named after its run's process, so a run still at work keeps its own."""
+    for stale in final.parent.glob(f".{final.name}-*"):
+        pid = stale.name.removeprefix(f".{final.name}-").split("-", 1)[0]
+        if stale.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_release(trig: Path, final: Path, old: Path | None, manifest: dict, base: str | None) -> Path:
+    work = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}-{os.getpid()}-"))
     try:
         os.chmod(work, 0o755)  # a temporary folder is private; a release is not
         _write_dumps(trig, work, dumps(__version__))
@@ -299,7 +323,7 @@ def _move_into_place(work: Path, final: Path) -> None:
     first and removed only once the new one is there."""
     aside = None
     if final.exists():
-        aside = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}-old-"))
+        aside = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}-{os.getpid()}-old-"))
         final.rename(aside / final.name)
     try:
         os.rename(work, final)

@@ -221,3 +221,16 @@ def test_cli_release_and_refusal(builds: tuple[Path, Path], first: Path, tmp_pat
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1 and "--force" in again.stderr and "Traceback" not in again.stderr
     assert _cli("release", str(tmp_path), "--graph", str(builds[1]), "--force").returncode == 0
+
+
+def test_what_a_killed_release_left_is_swept(builds: tuple[Path, Path], tmp_path: Path) -> None:
+    """A run killed halfway leaves its hidden working folder; the next run removes it, but not
+    the folder of a run still alive."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f".{FOLDER}-{dead.stdout.strip()}-abc123"
+    (left / "csv").mkdir(parents=True)
+    (left / "sco.trig").write_text("half", encoding="utf-8")
+    busy = tmp_path / f".{FOLDER}-{os.getpid()}-def456"
+    busy.mkdir()
+    release(builds[0], tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([FOLDER, busy.name])
