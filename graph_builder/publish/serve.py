@@ -60,7 +60,8 @@ _FORMAT_NAMES = {
 }
 _FORMAT_PARAMS = ("format", "output", "results")
 # The editor's script and style, vendored in the package (publish/static), by path.
-_STATIC = {"/static/yasgui.min.js": "application/javascript", "/static/yasgui.min.css": "text/css"}
+_STATIC = {"/static/yasgui.min.js": "application/javascript", "/static/yasgui.min.css": "text/css",
+           "/static/chart.js": "application/javascript"}
 _RDFLIB_GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "rdfxml": "xml", "json-ld": "json-ld"}
 _SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"),
                      ("Content-Security-Policy",

@@ -327,3 +327,32 @@ def test_editor_runs_a_catalogue_query_in_headless_chromium(base: str, kg: Knowl
         finally:
             browser.close()
     assert requests and all(url.startswith(base) for url in requests), requests
+
+
+def test_editor_charts_numeric_columns_offline(base: str, kg: KnowledgeGraph) -> None:
+    """The Chart view draws one bar per row and series of a counting query, in the page."""
+    assert CHROMIUM, "Debian chromium is missing: apt-get install chromium (.ci/run does)"
+    from playwright.sync_api import sync_playwright
+
+    assert _get(f"{base}/static/chart.js")[0] == 200
+    query = ("SELECT ?role (COUNT(DISTINCT ?state) AS ?states) WHERE { ?m a <https://w3id.org/sco-kg/ontology#StatusMembership> ; "
+             "<http://www.w3.org/ns/org#member> ?state ; <http://www.w3.org/ns/org#role>/<http://www.w3.org/2004/02/skos/core#notation> ?role } "
+             "GROUP BY ?role ORDER BY ?role")
+    roles = len(kg.sparql(query).rows)
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(f"{base}/editor?" + urllib.parse.urlencode({"query": query}))
+            page.wait_for_selector(".yasqe_queryButton")
+            page.click(".yasqe_queryButton")
+            page.wait_for_selector(".yasr table tbody tr")
+            page.click(".yasr .select_chart")
+            page.wait_for_selector("svg.sco-chart")
+            assert page.locator("svg.sco-chart rect.sco-bar").count() == roles >= 3
+            assert "states by role" in page.inner_text(".sco-chart-box")
+        finally:
+            browser.close()
+    assert requests and all(url.startswith(base) for url in requests), requests
