@@ -22,12 +22,17 @@ def ontology_page(path: Path = ONTOLOGY_FILE) -> bytes:
 
 @functools.lru_cache(maxsize=2)
 def _page(path: Path, _mtime: int) -> bytes:
-    from rdflib import RDF, SKOS, Graph
+    from rdflib import RDF, RDFS, SKOS, Graph
 
     graph = Graph().parse(path, format="turtle")
     # pyLODE takes the last concept scheme it meets for the ontology itself; the schemes are
     # enumerations documented by their members, so the page is given the ontology without them
     graph.remove((None, RDF.type, SKOS.ConceptScheme))
+    # pyLODE runs the labels of every language into one heading ("state国家государство"): the
+    # page is in English, and the Chinese and Russian labels stay in the ontology's data
+    for s, p, label in list(graph.triples((None, RDFS.label, None))):
+        if getattr(label, "language", None) not in (None, "en"):
+            graph.remove((s, p, label))
     # pyLODE configures the root logger (on import, and on its first log line); the
     # application's logging is put back as it was
     root = logging.getLogger()
