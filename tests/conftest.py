@@ -61,6 +61,21 @@ def wikidata_server() -> Iterator[str]:
         yield f"{base}/query"
 
 
+def _wait_for(url: str, proc: subprocess.Popen, what: str, seconds: float, log: Path | None = None) -> None:
+    """Poll a server just started until it answers, or fail with what it said before dying."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                said = log.read_text(errors="replace")[-2000:] if log is not None and log.exists() else ""
+                raise RuntimeError(f"{what} stopped at start (exit {proc.returncode}) {said}")
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start within {seconds} s")
+
+
 def _oxigraph(union: bool = True) -> Iterator[str]:
     binary = shutil.which("oxigraph")
     assert binary, "the Oxigraph server is missing: pip install oxigraph"
@@ -69,14 +84,7 @@ def _oxigraph(union: bool = True) -> Iterator[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the Oxigraph server did not start")
+        _wait_for(f"{base}/query?query=ASK%7B%7D", proc, "the Oxigraph server", seconds=10)
         yield base
     finally:
         proc.terminate()
@@ -135,15 +143,7 @@ def _virtuoso(folder: Path, grants: str) -> Iterator[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http_port}"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                assert proc.poll() is None, (folder / "virtuoso.log").read_text(errors="replace")[-2000:]
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("Virtuoso did not start")
+        _wait_for(f"{base}/sparql?query=ASK%7B%7D", proc, "Virtuoso", seconds=30, log=folder / "virtuoso.log")
         if grants:
             (folder / "grants.sql").write_text(grants, encoding="utf-8")
             subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", "grants.sql"], cwd=folder, check=True,
