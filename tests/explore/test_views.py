@@ -134,3 +134,29 @@ def test_notebook_view_is_an_iframe_without_warnings(kg: KnowledgeGraph) -> None
         warnings.simplefilter("error")
         html = notebook_view(kg, "ego", focus="IND", height=400)._repr_html_()
     assert html.startswith("<iframe srcdoc=") and "height:400px" in html and "India" in html
+
+
+def test_rings_keep_the_kinds_apart_and_states_grouped_by_role(kg: KnowledgeGraph) -> None:
+    """Organisations in the centre, bodies round them, then the states, each role on one arc."""
+    import math
+
+    from graph_builder.explore.views import _layout, _role_on
+
+    g = view_graph(kg, "overview")
+    day = "2012-12-31"
+    positions = _layout(g, day)
+    assert set(positions) == set(g.nodes)
+
+    def kind(node: str) -> int:
+        types = str(g.nodes[node].get("type", ""))
+        return 0 if "org:FormalOrganization" in types else 1 if "org:OrganizationalUnit" in types else 2
+
+    radius = {k: {round(math.hypot(*positions[n]), 6) for n in g.nodes if kind(n) == k} for k in range(3)}
+    assert all(len(r) == 1 for r in radius.values()), radius
+    assert max(radius[0]) < min(radius[1]) < min(radius[2])
+    states = sorted((n for n in g.nodes if kind(n) == 2),
+                    key=lambda n: math.atan2(positions[n][1], positions[n][0]) % (2 * math.pi))
+    runs = [role for i, role in enumerate(_role_on(g, n, day) for n in states)
+            if i == 0 or role != _role_on(g, states[i - 1], day)]
+    wrapped = len(runs) > 1 and runs[0] == runs[-1]
+    assert len(set(runs)) == len(runs) - wrapped, runs
