@@ -38,6 +38,7 @@ from ..core.vocab import (
     SKOS,
     SUMMIT_CLASS,
     TIME,
+    bind_prefixes,
 )
 from . import iris
 from .load import Sources, check_shrink, load_sources, previous_counts
@@ -472,7 +473,7 @@ def build_dataset(sources: Sources | None = None) -> Dataset:
     True
     """
     sources = sources if sources is not None else load_sources()
-    ds = _bound(Dataset())
+    ds = bind_prefixes(Dataset())
     ds.graph(iris.ONTOLOGY_GRAPH).parse(ONTOLOGY_FILE, format="turtle")
     time_graph = ds.graph(iris.TIME_GRAPH)
     for section, emit in _EMITTERS.items():
@@ -521,12 +522,6 @@ def _ntriples_from_nquads(nquads: str) -> str:
     """The union graph as sorted N-Triples: each quad line without its graph IRI, deduplicated."""
     lines = {line.rsplit(" ", 2)[0] + " ." for line in nquads.splitlines() if line}
     return "\n".join(sorted(lines)) + "\n"
-
-
-def _bound(graph: Graph) -> Graph:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    return graph
 
 
 # The prefixes written into Turtle and TriG. ``scoid`` is left out: every local name under it

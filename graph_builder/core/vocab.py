@@ -6,10 +6,14 @@ defines. ``schema:`` is ``http://schema.org/``, as Wikidata uses it.
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from typing import TypeVar
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from .keys import DecisionKind, DocumentKind, MeetingBody, SummitSeries
+
+G = TypeVar("G", bound=Graph)
 
 BASE = "https://w3id.org/sco-kg/"
 ID = Namespace(BASE + "id/")
@@ -129,6 +133,14 @@ PREFIXES: dict[str, Namespace] = {
     "dcterms": DCTERMS,
     "wd": WD,
 }
+
+
+def bind_prefixes(graph: G) -> G:
+    """The graph (or dataset) with the project's prefixes bound, so its Turtle reads the same
+    wherever it is written."""
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    return graph
 
 
 DECISION_CLASS: dict[DecisionKind, URIRef] = {

@@ -21,7 +21,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..core.vocab import ID, PREFIXES
+from ..core.vocab import ID, PREFIXES, bind_prefixes
 
 Term = URIRef | Literal | BNode
 SET_COLUMNS = frozenset({"sources"})
@@ -47,7 +47,7 @@ class Result:
         self.variables: list[str] = list(variables or [])
         self.rows: list[tuple[Term | None, ...]] = list(rows or [])
         self.boolean = boolean
-        self._graph = _bound(graph) if graph is not None else None
+        self._graph = bind_prefixes(graph) if graph is not None else None
         self._triples = triples
         sets = [i for i, v in enumerate(self.variables) if v in SET_COLUMNS]
         if sets:
@@ -77,7 +77,7 @@ class Result:
             graph = Graph()
             for triple in self._triples:
                 graph.add(triple)
-            self._graph = _bound(graph)
+            self._graph = bind_prefixes(graph)
         return self._graph
 
     def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
@@ -194,12 +194,6 @@ class Result:
         if fmt == "markdown":
             return _markdown(self.variables, self.rows)
         raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
-
-
-def _bound(graph: Graph) -> Graph:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    return graph
 
 
 def _sort_sets(row: tuple[Term | None, ...], columns: Sequence[int]) -> tuple[Term | None, ...]:
