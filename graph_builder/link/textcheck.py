@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -145,34 +146,98 @@ class _Entity:
     wikidata: str | None
 
 
-def _word_parts(word: str) -> tuple[str, str]:
-    """A word of a name as the literal text every match starts with and a pattern for the rest:
-    Russian words longer than three letters take case endings, others match as written."""
-    if re.search(r"[а-яё]", word, re.IGNORECASE) and len(word) > 3:
-        for ending, pattern in _RU_ENDINGS:
-            if word.lower().endswith(ending):
-                return word[: -len(ending)], pattern
-        if word[-1].isalpha() and word[-1].lower() not in "оеиюу":
-            return word, "(?:а|у|ом|е|ы|ов)?"
-    return word, ""
+_RUSSIAN = re.compile(r"[а-яё]", re.IGNORECASE)
+_YO = str.maketrans("ёЁ", "еЕ")
+
+
+@lru_cache(maxsize=1)
+def _morph() -> Any:
+    """pymorphy3's analyser: its dictionary and suffix predictor decline Russian names far better
+    than a table of endings (fleeting vowels, plurals, instrumental surnames). Loaded on first use."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _declines(word: str) -> bool:
+    """Whether a word of a name takes Russian case endings: Cyrillic words longer than three letters."""
+    return len(word) > 3 and bool(_RUSSIAN.search(word))
+
+
+@lru_cache(maxsize=65_536)
+def _lemmas(word: str) -> frozenset[str]:
+    """The word and every dictionary form pymorphy3 can read it as, lower case, with ё as е."""
+    folded = word.lower().translate(_YO)
+    return frozenset({folded} | {p.normal_form.translate(_YO) for p in _morph().parse(word)})
+
+
+@lru_cache(maxsize=4_096)
+def _inflections(word: str) -> frozenset[str]:
+    """The six cases of a name word as written (nominative): those of its noun, adjective or
+    participle reading, lower case, with ё as е; the word alone when pymorphy3 finds it
+    indeclinable or reads it as nothing else ("Моди")."""
+    forms = {word.lower().translate(_YO)}
+    for parse in _morph().parse(word):
+        tag = parse.tag
+        if tag.case != "nomn" or tag.POS not in ("NOUN", "ADJF", "PRTF") or "Fixd" in tag:
+            continue
+        for case in ("nomn", "gent", "datv", "accs", "ablt", "loct"):
+            form = parse.inflect({case, tag.number} if tag.number else {case})
+            if form is not None:
+                forms.add(form.word.translate(_YO))
+        break
+    return frozenset(forms)
+
+
+def _same_word(name_word: str, token: str) -> bool:
+    """Whether ``token`` in a text is a case form of the Russian ``name_word``: one of its
+    inflections, or a word pymorphy3 reads as having a dictionary form in common with it. A few
+    endings stay for the foreign names its predictor declines with the wrong gender
+    ("Тяньцзинь", "в Тяньцзине")."""
+    folded = token.lower().translate(_YO)
+    if folded in _inflections(name_word) or _lemmas(name_word) & _lemmas(token):
+        return True
+    stem, endings = _endings(name_word)
+    return re.fullmatch(re.escape(stem.lower().translate(_YO)) + endings, folded) is not None
+
+
+def _endings(word: str) -> tuple[str, str]:
+    """A Russian word as a stem and a pattern of the endings its class takes."""
+    for ending, pattern in _RU_ENDINGS:
+        if word.lower().endswith(ending):
+            return word[: -len(ending)], pattern
+    return word, "(?:а|у|ом|е|ы|ов)?"
+
+
+def _stem(word: str) -> str:
+    """What every case form of a Russian name word starts with, as far as a match needs to know:
+    the word less its last letters (two of a long word, where a vowel may drop: "Египет",
+    "Египта"), never shorter than three letters."""
+    cut = 2 if len(word) > 5 else 1
+    return word[: max(3, len(word) - cut)]
+
+
+def _yo(text: str) -> str:
+    """A regular expression for ``text`` in which е and ё stand for each other, as news write them."""
+    return re.sub(r"[её]", "[её]", re.escape(text), flags=re.IGNORECASE)
 
 
 def _word_pattern(form: str) -> str:
-    """A regular expression for a name: exact for Chinese, with word boundaries elsewhere, and
-    with case endings for Russian words."""
+    """A regular expression for a name: exact for Chinese, with word boundaries elsewhere. A
+    Russian word matches its stem and any ending; :func:`_same_word` then decides."""
     if _CJK.search(form):
         return re.escape(form)
-    words = [re.escape(stem) + rest for stem, rest in map(_word_parts, form.split())]
+    words = [_yo(_stem(w)) + r"[а-яё]{0,6}" if _declines(w) else _yo(w) for w in form.split()]
     return r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w])"
 
 
 # A name is filed under its first three characters; white space (U+3000 at most) counts as one space.
 _HEAD = 3
-_SPACES = str.maketrans({chr(i): " " for i in range(0x3001) if chr(i).isspace()})
+_SPACES = str.maketrans({chr(i): " " for i in range(0x3001) if chr(i).isspace()} | {"ё": "е", "Ё": "е"})
 
 
 def _fold(text: str) -> str:
-    """Lower case with every kind of white space as one space: how heads are compared."""
+    """Lower case with every kind of white space as one space and ё as е: how heads are compared."""
     return text.translate(_SPACES).lower()
 
 
@@ -182,8 +247,8 @@ def _head(form: str) -> str:
     if _CJK.search(form):
         return _fold(form)[:_HEAD]
     words = form.split()
-    stem, rest = _word_parts(words[0])
-    return _fold(stem + (" " if not rest and len(words) > 1 else ""))[:_HEAD]
+    first = _stem(words[0]) if _declines(words[0]) else words[0] + (" " if len(words) > 1 else "")
+    return _fold(first)[:_HEAD]
 
 
 class _Taken:
@@ -226,17 +291,19 @@ class Gazetteer:
                     self.forms[form].add(iri)
         # Names by their first characters: each place in a text is tried only against the few
         # names that can start there, so the work grows with the text, not text times names.
-        self._by_head: dict[str, list[tuple[re.Pattern[str], str]]] = defaultdict(list)
+        self._by_head: dict[str, list[tuple[re.Pattern[str], str, tuple[str, ...] | None]]] = defaultdict(list)
         for f in sorted(self.forms):
             flags = 0 if f.isupper() and len(f) <= 5 else re.IGNORECASE
-            self._by_head[_head(f)].append((re.compile(_word_pattern(f), flags), f))
+            declined = tuple(f.split()) if not _CJK.search(f) and any(map(_declines, f.split())) else None
+            self._by_head[_head(f)].append((re.compile(_word_pattern(f), flags), f, declined))
         firsts = "".join(sorted({re.escape(f[0]) for f in self.forms if _CJK.search(f)}))
         # Where a name may start: a word's first character, or any character a Chinese name opens with.
         self._starts = re.compile(r"(?<![\w-])\S" + (f"|[{firsts}]" if firsts else ""), re.IGNORECASE)
 
     def _derive(self, kg: KnowledgeGraph, names: dict[str, set[str]], labels: dict[str, dict[str, str]]) -> None:
         """Names news use but nobody curates: "Tianjin Summit", "саммит ШОС в Тяньцзине",
-        "天津峰会", and the surname of a person whose name is not written surname first."""
+        "天津峰会", and the surname of a person whose name is not written surname first (every
+        name but those of China's nationals and delegates: "Путин" is a surname, "Цзиньпин" is not)."""
         for row in kg.query("summits").records():
             city = labels.get(str(row.city), {})
             year = str(row.start)[:4]
@@ -249,8 +316,11 @@ class Gazetteer:
                 names[str(row.event)] |= {f"{city['zh']}峰会", f"上合组织{city['zh']}峰会", f"上海合作组织{city['zh']}峰会"}
             if "ru" in city and row.series == "sco":
                 names[str(row.event)] |= {f"саммит ШОС в {city['ru']}", f"{year} саммит ШОС"}
+        china = "https://w3id.org/sco-kg/id/state/CHN"
+        chinese = {str(r.person) for r in kg.query("persons_by_nationality").records() if str(r.nationality or "") == china}
+        chinese |= {str(r.person) for r in kg.query("delegations").records() if str(r.state) == china}
         for iri, entity in self.entities.items():
-            if entity.kind == "person" and not _is_chinese_name(labels[iri]):
+            if entity.kind == "person" and iri not in chinese:
                 for lang in ("en", "ru"):
                     parts = labels[iri].get(lang, "").split()
                     if len(parts) > 1:
@@ -263,9 +333,9 @@ class Gazetteer:
             at = start.start()
             head = _fold(text[at:at + _HEAD])
             for size in range(len(head), 0, -1):
-                for pattern, form in self._by_head.get(head[:size], ()):
+                for pattern, form, declined in self._by_head.get(head[:size], ()):
                     m = pattern.match(text, at)
-                    if m:
+                    if m and (declined is None or _declined_match(declined, m.group(0).split())):
                         spans[(m.start(), m.end())] |= self.forms[form]
         taken = _Taken(len(text))
         mentions = []
@@ -282,11 +352,11 @@ class Gazetteer:
         return sorted(mentions, key=lambda m: m.start)
 
 
-def _is_chinese_name(labels: dict[str, str]) -> bool:
-    """Chinese names put the surname first, so their last word is a given name; Chinese writes
-    foreign names with a middle dot between their parts."""
-    zh = labels.get("zh", "")
-    return bool(zh) and "·" not in zh
+def _declined_match(name: tuple[str, ...], tokens: list[str]) -> bool:
+    """Whether the words a name's pattern matched are case forms of the name's words."""
+    return len(name) == len(tokens) and all(
+        not _declines(w) or t.lower().translate(_YO) == w.lower().translate(_YO) or _same_word(w, t)
+        for w, t in zip(name, tokens))
 
 
 def _number(text: str) -> int | None:

@@ -201,6 +201,16 @@ def test_mentions_in_chinese_and_russian(kg: KnowledgeGraph) -> None:
     assert [e for _, e in ru] == [f"{ID}state/CHN", f"{ID}state/IND", f"{ID}place/tianjin", f"{ID}state/RUS"]
 
 
+def test_russian_names_in_every_case(kg: KnowledgeGraph) -> None:
+    # Forms a table of endings missed: a vowel that drops (Египет, Египта), plurals (Мальдивы),
+    # surnames in the instrumental (Путиным), е written for ё, and an adjective before a noun.
+    text = ("Путиным и Токаевым подписано письмо Египта; делегации Мальдив и Объединенных Арабских "
+            "Эмиратов приняли Мирзиеев и Ермекбаеву; в Тяньцзине был Цзиньпин.")
+    assert [e for _, e in linked(check_text(kg, text))] == [
+        f"{ID}person/vladimir-putin", f"{ID}person/kassym-jomart-tokayev", f"{ID}state/EGY", f"{ID}state/MDV",
+        f"{ID}state/ARE", f"{ID}person/shavkat-mirziyoyev", f"{ID}person/nurlan-yermekbayev", f"{ID}place/tianjin"]
+
+
 def test_cli_json_shape_and_errors(built: object, article: str, tmp_path) -> None:  # noqa: ANN001
     run = [sys.executable, "-m", "graph_builder", "check-text"]
     out = subprocess.run(run + [str(ARTICLE), "--date", "2025-08-30", "--format", "json"], capture_output=True, text=True, check=True)
